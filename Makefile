@@ -1,0 +1,55 @@
+# The README's two commands are `make run` and `make test`; everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+# htmx is fetched from the npm registry at the major version the templates are written for.
+HTMX_MAJOR := 2
+VENDOR := static/vendor
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test test-deps bench lint format clean
+
+install: $(INSTALLED) $(VENDOR)/htmx.min.js $(VENDOR)/plotly.min.js
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENDOR)/htmx.min.js:
+	mkdir -p $(VENDOR) var/npm
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix var/npm htmx.org@$(HTMX_MAJOR)
+	cp var/npm/node_modules/htmx.org/dist/htmx.min.js $@
+
+# plotly.js ships inside the plotly wheel: serve the very version the Python side was built for.
+$(VENDOR)/plotly.min.js: $(INSTALLED)
+	mkdir -p $(VENDOR)
+	cp "$$($(PY) -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" $@
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	@echo "Category Workbench: http://127.0.0.1:8000"
+	$(PY) manage.py runserver --noreload 127.0.0.1:8000
+
+test-deps:
+	scripts/install-test-deps
+
+test: install test-deps
+	scripts/run-tests
+
+bench: install
+	scripts/with-postgres $(PY) benchmarks/run.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var $(VENDOR)

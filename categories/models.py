@@ -1,0 +1,125 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+PATH_SEPARATOR = "/"
+
+
+class Category(models.Model):
+    """A node of the spend taxonomy. `path` holds the codes from the root down, so a subtree is
+    one indexed prefix match instead of a recursive query."""
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_categories",
+        help_text="The category manager who runs this category.",
+    )
+    description = models.TextField(
+        blank=True, help_text="Scope: what is and is not bought under this category."
+    )
+    path = models.CharField(max_length=400, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        if PATH_SEPARATOR in self.code:
+            raise ValidationError({"code": f"A code may not contain {PATH_SEPARATOR!r}."})
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "A category cannot sit under itself."})
+            ancestor = ancestor.parent
+
+    def save(self, *args, **kwargs):
+        old_path = None
+        if self.pk:
+            old_path = Category.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+        parent_path = self.parent.path if self.parent_id else PATH_SEPARATOR
+        self.path = f"{parent_path}{self.code}{PATH_SEPARATOR}"
+        self.depth = self.path.count(PATH_SEPARATOR) - 2
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # A renamed or moved node carries its subtree along.
+            for child in Category.objects.filter(parent=self):
+                child.save()
+
+    def subtree(self):
+        return Category.objects.filter(path__startswith=self.path)
+
+
+class ImportBatch(models.Model):
+    """One file (or generator run) that brought spend lines in; undoing it removes exactly them."""
+
+    source = models.CharField(max_length=200, help_text="File name or generator.")
+    content_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    line_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self):
+        return f"{self.source} ({self.line_count} lines)"
+
+
+class SpendLine(models.Model):
+    """One invoice or payment line, in the base currency with the original amount kept."""
+
+    date = models.DateField()
+    amount = models.DecimalField(max_digits=16, decimal_places=2, help_text="Base currency.")
+    original_amount = models.DecimalField(max_digits=16, decimal_places=2)
+    currency = models.CharField(max_length=3, help_text="ISO 4217 code of the original amount.")
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", on_delete=models.PROTECT, related_name="spend_lines"
+    )
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="spend_lines",
+        help_text="Empty while the line is unclassified.",
+    )
+    business_unit = models.ForeignKey(
+        "stakeholders.BusinessUnit", on_delete=models.PROTECT, related_name="spend_lines"
+    )
+    description = models.CharField(max_length=500, blank=True)
+    document_reference = models.CharField(max_length=100, blank=True)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="lines"
+    )
+
+    class Meta:
+        # Each index leads with the dimension the cube sums by and carries the date, so a
+        # filtered sum by category, supplier or unit over a period is an index range scan.
+        indexes = [
+            models.Index(fields=["category", "date"], name="spend_category_date"),
+            models.Index(fields=["supplier", "date"], name="spend_supplier_date"),
+            models.Index(fields=["business_unit", "date"], name="spend_unit_date"),
+            models.Index(fields=["date"], name="spend_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.amount} {self.supplier_id}"
+
+    def get_absolute_url(self):
+        return reverse("categories:detail", args=[self.code])

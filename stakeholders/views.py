@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.shortcuts import render
+
+from categories import charts, cube
+from categories.models import SpendLine
+from stakeholders.models import ValueDriver
+from workbench.charts import figure_html
+from workbench.permissions import unit_for_user, visible_units
+
+
+def unit_list(request):
+    """Every unit for procurement; a business-unit lead sees only the units they lead."""
+    period = cube.latest_period()
+    units = visible_units(request.user).prefetch_related("leads")
+    if period:
+        units = units.annotate(spend=cube.period_spend(period)).order_by("-spend")
+    return render(
+        request,
+        "stakeholders/unit_list.html",
+        {"units": units, "period": period, "currency": settings.BASE_CURRENCY},
+    )
+
+
+def unit_detail(request, code):
+    unit = unit_for_user(request, code)
+    period = cube.latest_period()
+    context = {
+        "unit": unit,
+        "leads": unit.leads.all(),
+        "period": period,
+        "currency": settings.BASE_CURRENCY,
+    }
+    if period:
+        lines = SpendLine.objects.filter(business_unit=unit)
+        categories = cube.spend_by_leaf_category(lines, period)
+        context.update(
+            spend=sum(row["spend"] for row in categories),
+            categories=categories,
+            top_suppliers=cube.top_suppliers(lines, period),
+            trend_chart=figure_html(
+                charts.monthly_spend_line(
+                    cube.monthly_spend(lines, period), settings.BASE_CURRENCY
+                ),
+                height=280,
+            ),
+        )
+    return render(request, "stakeholders/unit_detail.html", context)
+
+
+def value_driver_list(request):
+    """The catalogue every unit weighs its priorities over; everyone may read it."""
+    return render(
+        request,
+        "stakeholders/value_driver_list.html",
+        {"drivers": ValueDriver.objects.all()},
+    )

@@ -1,0 +1,93 @@
+"""Every page, requested as every role and as an anonymous visitor.
+
+The matrix is the written answer to "who may see what"; a URL added without a row here fails
+`test_every_url_is_in_the_matrix`, so no page escapes the check.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "manager", "othermanager", "unitlead", "otherlead", "cpo", "admin", "nobody"]
+
+# url name, args, then the status for each role in ROLES order. 302 for anonymous is the
+# redirect to the login page; 404 hides another unit's or category's existence.
+MATRIX = [
+    ("home", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("login", [], [200, 302, 302, 302, 302, 302, 302, 302]),
+    ("logout", [], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("categories:list", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("categories:detail", ["IT"], [302, 200, 200, 200, 404, 200, 200, 404]),
+    ("categories:detail", ["FM.CLEAN"], [302, 200, 200, 404, 200, 200, 200, 404]),
+    ("categories:edit", ["IT"], [302, 200, 403, 403, 404, 403, 200, 404]),
+    ("categories:edit", ["FM"], [302, 403, 200, 404, 403, 403, 200, 404]),
+    ("suppliers:list", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("suppliers:detail", ["first-supplier"], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("stakeholders:units", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("stakeholders:unit", ["MFG"], [302, 200, 200, 200, 404, 200, 200, 404]),
+    ("stakeholders:unit", ["FIN"], [302, 200, 200, 404, 200, 200, 200, 404]),
+    ("stakeholders:value_drivers", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+]
+
+
+def _named_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_urls(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    covered = {name for name, _, _ in MATRIX}
+    assert set(_named_urls()) <= covered
+
+
+def _resolve_args(args, company):
+    return [company.suppliers[0].pk if arg == "first-supplier" else arg for arg in args]
+
+
+@pytest.mark.parametrize(("name", "args", "statuses"), MATRIX)
+def test_each_role_gets_the_expected_status(client, company_with_spend, name, args, statuses):
+    url = reverse(name, args=_resolve_args(args, company_with_spend))
+    seen = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(_user(company_with_spend, role))
+        seen[role] = client.get(url).status_code
+    assert seen == dict(zip(ROLES, statuses))
+
+
+def _user(company, role):
+    return {
+        "manager": company.manager,
+        "othermanager": company.other_manager,
+        "unitlead": company.unit_lead,
+        "otherlead": company.other_unit_lead,
+        "cpo": company.cpo,
+        "admin": company.administrator,
+        "nobody": company.nobody,
+    }[role]
+
+
+def test_anonymous_visitor_is_sent_to_login_with_the_page_to_return_to(client, company):
+    response = client.get(reverse("categories:list"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse('categories:list')}"
+
+
+def test_only_administrators_reach_the_admin_site(client, company):
+    for user, status in [(company.administrator, 200), (company.cpo, 302), (company.manager, 302)]:
+        client.force_login(user)
+        assert client.get("/admin/").status_code == status
+
+
+def test_logout_is_a_post_and_ends_the_session(client, company):
+    client.force_login(company.cpo)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302

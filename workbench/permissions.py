@@ -1,0 +1,77 @@
+"""Who may see and change what. Every view fetches its object through one of these helpers, so
+no view can forget the check (the pattern of healthchecks' `_get_check_for_user`).
+
+Rules (DESIGN.md): procurement staff (category managers, the CPO, administrators) read every
+category, supplier and business unit; a category manager changes only the categories they own;
+a business-unit lead sees only their own unit (another unit is a 404, not a hint that it exists)
+and the categories their unit buys.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from categories.models import Category, SpendLine
+from stakeholders.models import BusinessUnit
+from suppliers.models import Supplier
+from workbench.roles import ADMINISTRATOR, CPO, has_role, is_procurement
+
+
+def require_procurement(request):
+    if not is_procurement(request.user):
+        raise PermissionDenied("This page is for the procurement team.")
+
+
+def require_portfolio_reader(request):
+    """The whole portfolio is for the CPO and administrators."""
+    if not has_role(request.user, CPO, ADMINISTRATOR):
+        raise PermissionDenied("This page is for the CPO and administrators.")
+
+
+def units_led_by(user):
+    return BusinessUnit.objects.filter(leads=user)
+
+
+def visible_units(user):
+    if is_procurement(user):
+        return BusinessUnit.objects.all()
+    return units_led_by(user)
+
+
+def may_change_category(user, category: Category) -> bool:
+    return has_role(user, ADMINISTRATOR) or (
+        category.owner_id is not None and category.owner_id == user.pk
+    )
+
+
+def may_view_category(user, category: Category) -> bool:
+    if is_procurement(user):
+        return True
+    return SpendLine.objects.filter(
+        category__path__startswith=category.path, business_unit__leads=user
+    ).exists()
+
+
+def category_for_user(request, code: str) -> tuple[Category, bool]:
+    """The category and whether the user may change it; 404 when they may not see it."""
+    category = get_object_or_404(Category.objects.select_related("owner", "parent"), code=code)
+    if not may_view_category(request.user, category):
+        raise Http404("No such category.")
+    return category, may_change_category(request.user, category)
+
+
+def editable_category_for_user(request, code: str) -> Category:
+    category, may_change = category_for_user(request, code)
+    if not may_change:
+        raise PermissionDenied("Only the category's owner or an administrator may change it.")
+    return category
+
+
+def unit_for_user(request, code: str) -> BusinessUnit:
+    """A business unit the user may see; another unit's lead gets a 404."""
+    return get_object_or_404(visible_units(request.user), code=code)
+
+
+def supplier_for_user(request, pk: int) -> Supplier:
+    require_procurement(request)
+    return get_object_or_404(Supplier, pk=pk)

@@ -1,0 +1,96 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.shortcuts import render
+
+from categories import charts, cube
+from categories.models import Category, ImportBatch, SpendLine
+from stakeholders.models import BusinessUnit, ValueDriver
+from workbench.charts import figure_html
+from workbench.permissions import units_led_by
+from workbench.roles import (
+    ADMINISTRATOR,
+    ALL_ROLES,
+    BUSINESS_UNIT_LEAD,
+    CATEGORY_MANAGER,
+    CPO,
+    roles_of,
+)
+
+
+def home(request):
+    """One page per person: a section for each role they hold, each with real figures."""
+    roles = roles_of(request.user)
+    period = cube.latest_period()
+    context = {"period": period, "currency": settings.BASE_CURRENCY}
+    if period is not None:
+        if CATEGORY_MANAGER in roles:
+            context["manager"] = _category_manager_home(request.user, period)
+        if BUSINESS_UNIT_LEAD in roles:
+            context["unit_lead"] = _unit_lead_home(request.user, period)
+        if CPO in roles:
+            context["portfolio"] = _portfolio_home(period)
+    if ADMINISTRATOR in roles:
+        context["administration"] = _administrator_home()
+    return render(request, "workbench/home.html", context)
+
+
+def _category_manager_home(user, period):
+    """The categories the manager owns, at the highest level they own them."""
+    owned = Category.objects.filter(owner=user).exclude(parent__owner=user)
+    categories = list(cube.with_subtree_spend(owned, period).order_by("-spend"))
+    for category in categories:
+        category.change = cube.change_ratio(category.spend, category.previous_spend)
+    return {"categories": categories, "total": sum(c.spend for c in categories)}
+
+
+def _unit_lead_home(user, period):
+    units = list(units_led_by(user))
+    lines = SpendLine.objects.filter(business_unit__in=units)
+    categories = cube.spend_by_leaf_category(lines, period)
+    monthly = cube.monthly_spend(lines, period)
+    return {
+        "units": units,
+        "categories": categories[:15],
+        "category_count": len(categories),
+        "total": sum(row["spend"] for row in categories),
+        "trend_chart": figure_html(
+            charts.monthly_spend_line(monthly, settings.BASE_CURRENCY), height=280
+        ),
+    }
+
+
+def _portfolio_home(period):
+    totals = cube.portfolio_totals(period)
+    by_top_category = cube.spend_by_top_category(period)
+    return {
+        "totals": totals,
+        "change": cube.change_ratio(totals["spend"], totals["previous_spend"]),
+        "top_categories": by_top_category,
+        "owned_share": _share_with_owner(by_top_category, totals["spend"]),
+        "chart": figure_html(
+            charts.spend_by_category_bar(by_top_category, settings.BASE_CURRENCY), height=420
+        ),
+    }
+
+
+def _share_with_owner(top_categories, spend):
+    owners = dict(Category.objects.filter(parent__isnull=True).values_list("id", "owner_id"))
+    owned = sum(row["spend"] for row in top_categories if owners.get(row["id"]))
+    return float(owned / spend) if spend else None
+
+
+def _administrator_home():
+    users_by_role = dict(
+        get_user_model()
+        .objects.filter(groups__name__in=ALL_ROLES, is_active=True)
+        .values_list("groups__name")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "roles": [(role, users_by_role.get(role, 0)) for role in ALL_ROLES],
+        "categories": Category.objects.count(),
+        "units": BusinessUnit.objects.count(),
+        "value_drivers": ValueDriver.objects.filter(active=True).count(),
+        "batches": list(ImportBatch.objects.all()[:5]),
+    }
