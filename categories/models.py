@@ -58,6 +58,9 @@ class Category(models.Model):
             for child in Category.objects.filter(parent=self):
                 child.save()
 
+    def get_absolute_url(self):
+        return reverse("categories:detail", args=[self.code])
+
     def subtree(self):
         return Category.objects.filter(path__startswith=self.path)
 
@@ -120,6 +123,3 @@ class SpendLine(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.amount} {self.supplier_id}"
-
-    def get_absolute_url(self):
-        return reverse("categories:detail", args=[self.code])

@@ -57,7 +57,8 @@ def normalise(name: str) -> str:
     'muller and sohne'
     """
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    text = text.lower().replace("&", " and ")
+    # Dots go without a space so that "S.A." reads "sa" and "Co." reads "co".
+    text = text.lower().replace(".", "").replace("&", " and ")
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = " ".join(text.split())
     stripped = _SUFFIX_PATTERN.sub("", f" {text}").strip()

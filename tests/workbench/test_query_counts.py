@@ -1,0 +1,36 @@
+"""Queries per page do not grow with the number of spend lines."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import add_spend
+
+PAGES = [
+    ("home", [], "cpo"),
+    ("home", [], "manager"),
+    ("home", [], "unit_lead"),
+    ("home", [], "administrator"),
+    ("categories:list", [], "manager"),
+    ("categories:detail", ["IT"], "manager"),
+    ("categories:edit", ["IT"], "manager"),
+    ("suppliers:list", [], "manager"),
+    ("suppliers:detail", ["first-supplier"], "manager"),
+    ("stakeholders:units", [], "cpo"),
+    ("stakeholders:unit", ["MFG"], "unit_lead"),
+    ("stakeholders:value_drivers", [], "unit_lead"),
+]
+MAX_QUERIES = 14
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("line_count", [10, 10_000])
+@pytest.mark.parametrize(("name", "args", "role"), PAGES)
+def test_queries_per_page_are_bounded(
+    client, company, django_assert_max_num_queries, line_count, name, args, role
+):
+    add_spend(company, line_count)
+    client.force_login(getattr(company, role))
+    args = [company.suppliers[0].pk if arg == "first-supplier" else arg for arg in args]
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
