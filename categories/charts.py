@@ -2,6 +2,8 @@
 
 import plotly.graph_objects as go
 
+from workbench.money import compact
+
 
 def spend_by_category_bar(rows: list[dict], currency: str) -> go.Figure:
     """Horizontal bars, largest category on top, labelled with the amount."""
@@ -12,7 +14,7 @@ def spend_by_category_bar(rows: list[dict], currency: str) -> go.Figure:
             y=[row["name"] for row in ordered],
             orientation="h",
             marker_color="#1f5f8b",
-            text=[f"{currency} {float(row['spend']) / 1e6:,.1f}m" for row in ordered],
+            text=[compact(row["spend"], currency) for row in ordered],
             textposition="auto",
             hovertemplate="%{y}<br>" + currency + " %{x:,.0f}<extra></extra>",
         )

@@ -21,7 +21,8 @@ def make_user(username: str, *roles: str, **fields):
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, first_name=username.title(), **fields
     )
-    user.groups.set(Group.objects.filter(name__in=roles))
+    # Transactional tests (the browser's) flush the groups the migration made: recreate them.
+    user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
     return user
 
 
@@ -73,8 +74,21 @@ def make_company() -> Company:
     for order, name in enumerate(["Cost", "Quality", "Delivery & speed", "Innovation"]):
         ValueDriver.objects.create(name=name, order=order)
     return Company(
-        manager, other_manager, unit_lead, other_unit_lead, cpo, administrator, nobody, it,
-        hardware, software, facilities, cleaning, manufacturing, finance, suppliers,
+        manager,
+        other_manager,
+        unit_lead,
+        other_unit_lead,
+        cpo,
+        administrator,
+        nobody,
+        it,
+        hardware,
+        software,
+        facilities,
+        cleaning,
+        manufacturing,
+        finance,
+        suppliers,
     )
 
 

@@ -1,8 +1,8 @@
 import pytest
 
+from tests.factories import make_user
 from workbench import permissions
 from workbench.roles import ADMINISTRATOR, CPO, roles_of
-from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

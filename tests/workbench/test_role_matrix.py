@@ -59,7 +59,7 @@ def test_each_role_gets_the_expected_status(client, company_with_spend, name, ar
         if role != "anonymous":
             client.force_login(_user(company_with_spend, role))
         seen[role] = client.get(url).status_code
-    assert seen == dict(zip(ROLES, statuses))
+    assert seen == dict(zip(ROLES, statuses, strict=True))
 
 
 def _user(company, role):
