@@ -36,9 +36,7 @@ def test_subtree_spend_adds_the_children_and_matches_the_lines(company):
     def expected(*categories):
         return sum((line.amount for line in in_period if line.category in categories), Decimal(0))
 
-    annotated = {
-        c.code: c for c in cube.with_subtree_spend(Category.objects.all(), period)
-    }
+    annotated = {c.code: c for c in cube.with_subtree_spend(Category.objects.all(), period)}
     assert annotated["IT"].spend == expected(company.hardware, company.software)
     assert annotated["IT.HW"].spend == expected(company.hardware)
     assert annotated["FM"].spend == expected(company.cleaning)

@@ -36,7 +36,7 @@ def trees_with_amounts(draw):
     amounts = draw(
         st.dictionaries(
             st.integers(min_value=0, max_value=size - 1),
-            st.decimals(min_value=-10**6, max_value=10**6, places=2),
+            st.decimals(min_value=-(10**6), max_value=10**6, places=2),
         )
     )
     return parent_of, amounts
