@@ -1,10 +1,10 @@
 from django.urls import path
 
-from categories import views
+from categories.views import taxonomy
 
 app_name = "categories"
 urlpatterns = [
-    path("", views.category_list, name="list"),
-    path("<str:code>/", views.category_detail, name="detail"),
-    path("<str:code>/edit/", views.category_edit, name="edit"),
+    path("", taxonomy.category_list, name="list"),
+    path("<str:code>/", taxonomy.category_detail, name="detail"),
+    path("<str:code>/edit/", taxonomy.category_edit, name="edit"),
 ]
