@@ -107,6 +107,12 @@ class SpendLine(models.Model):
     )
     description = models.CharField(max_length=500, blank=True)
     document_reference = models.CharField(max_length=100, blank=True)
+    gl_account = models.CharField(
+        "GL account", max_length=40, blank=True, help_text="The ledger code the invoice was booked to."
+    )
+    supplier_name_in_file = models.CharField(
+        max_length=255, blank=True, help_text="The supplier as the imported file spelled it."
+    )
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="lines"
     )
@@ -123,3 +129,184 @@ class SpendLine(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.amount} {self.supplier_id}"
+
+
+# --- Importing spend ---------------------------------------------------------------------------
+
+
+class ColumnMapping(models.Model):
+    """Which column of a source's file holds which spend field, confirmed once and reused for the
+    next file from the same source (e.g. "Bradford AP export")."""
+
+    DATE_FORMATS = [
+        ("iso", "ISO (2026-01-31)"),
+        ("day_first", "Day first (31/01/2026)"),
+        ("month_first", "Month first (01/31/2026)"),
+        ("excel", "Excel serial number (46053)"),
+    ]
+    name = models.CharField(max_length=100, unique=True)
+    columns = models.JSONField(default=dict, help_text="Spend field → column header in the file.")
+    date_format = models.CharField(max_length=20, choices=DATE_FORMATS, default="iso")
+    decimal_comma = models.BooleanField(
+        default=False, help_text='Amounts are written "1.234,56" (comma before the decimals).'
+    )
+    default_currency = models.CharField(
+        max_length=3, blank=True, help_text="Currency of lines when the file has no currency column."
+    )
+    create_missing_units = models.BooleanField(
+        default=False,
+        help_text="Create a business unit for each unit name the file uses that does not exist yet.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ExchangeRate(models.Model):
+    """How many units of the base currency one unit of `currency` was worth in a month."""
+
+    currency = models.CharField(max_length=3)
+    month = models.DateField(help_text="First day of the month the rate applies to.")
+    rate = models.DecimalField(max_digits=18, decimal_places=8)
+
+    class Meta:
+        ordering = ["currency", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "month"], name="one_rate_per_month")
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.month:%Y-%m} {self.rate}"
+
+
+class ClassificationRule(models.Model):
+    """Gives a category to an imported line that does not name one. Precedence, strongest first:
+    supplier, then GL account, then a keyword in the description (see PRECEDENCE)."""
+
+    SUPPLIER = "supplier"
+    GL_ACCOUNT = "gl_account"
+    KEYWORD = "keyword"
+    KINDS = [
+        (SUPPLIER, "Supplier"),
+        (GL_ACCOUNT, "GL account"),
+        (KEYWORD, "Keyword in description"),
+    ]
+    # A supplier rule is a manager's decision about one company; a GL account is the finance
+    # team's booking, broader; a keyword is the weakest guess.
+    PRECEDENCE = (SUPPLIER, GL_ACCOUNT, KEYWORD)
+
+    kind = models.CharField(max_length=20, choices=KINDS)
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="classification_rules",
+    )
+    gl_account = models.CharField("GL account", max_length=40, blank=True)
+    keyword = models.CharField(max_length=100, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="rules")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "keyword", "gl_account"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier"],
+                condition=models.Q(kind="supplier"),
+                name="one_rule_per_supplier",
+            ),
+            models.UniqueConstraint(
+                fields=["gl_account"],
+                condition=models.Q(kind="gl_account"),
+                name="one_rule_per_gl_account",
+            ),
+        ]
+
+    def __str__(self):
+        target = {
+            self.SUPPLIER: lambda: str(self.supplier),
+            self.GL_ACCOUNT: lambda: self.gl_account,
+            self.KEYWORD: lambda: repr(self.keyword),
+        }[self.kind]()
+        return f"{self.get_kind_display()} {target} → {self.category.code}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way in: kept on disk under var/imports while it waits, run in the
+    background, and after it the lines' batch, the rejected rows and what the import created."""
+
+    WAITING_FOR_MAPPING = "mapping"
+    QUEUED = "queued"
+    RUNNING = "running"
+    STORED = "stored"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    UNDONE = "undone"
+    STATUSES = [
+        (WAITING_FOR_MAPPING, "Waiting for the column mapping"),
+        (QUEUED, "Queued"),
+        (RUNNING, "Importing"),
+        (STORED, "Stored"),
+        (REJECTED, "Refused: rows with errors"),
+        (FAILED, "Failed"),
+        (UNDONE, "Undone"),
+    ]
+    FINISHED = frozenset({STORED, REJECTED, FAILED, UNDONE})
+
+    file_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    headers = models.JSONField(default=list)
+    mapping = models.ForeignKey(
+        ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    store_valid_rows = models.BooleanField(
+        default=False, help_text="Store the valid rows and keep the rejected ones for download."
+    )
+    status = models.CharField(max_length=20, choices=STATUSES, default=WAITING_FOR_MAPPING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    lines_stored = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, help_text="Row, column, value, what is wrong.")
+    error_count = models.PositiveIntegerField(default=0)
+    rejected_rows = models.TextField(blank=True, help_text="The rejected rows as CSV.")
+    summary = models.JSONField(default=dict)
+    message = models.TextField(blank=True)
+    batch = models.OneToOneField(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="job"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("categories:import_job", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.status in self.FINISHED
+
+    @property
+    def percent_done(self):
+        if self.status in (self.STORED, self.UNDONE):
+            return 100
+        return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0

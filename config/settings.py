@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "categories",
     "suppliers",
     "stakeholders",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +144,10 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "GBP").upper()
+
+# --- Background work (imports): a database queue, run by `manage.py db_worker` ---------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMPORTS_DIR = VAR_DIR / "imports"
 
 # --- Static files (whitenoise; htmx and plotly.js are vendored by `make install`) ------------
 STATIC_URL = "static/"
