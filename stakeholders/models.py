@@ -35,3 +35,202 @@ class ValueDriver(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Priority(models.Model):
+    """A unit's weights over the value drivers for one category, given as 100 points or as
+    pairwise comparisons (AHP). The weights themselves are PriorityWeight rows, so the database
+    can sum them."""
+
+    POINTS = "points"
+    PAIRWISE = "pairwise"
+    METHODS = [(POINTS, "100 points"), (PAIRWISE, "Pairwise comparisons")]
+
+    unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="priorities")
+    category = models.ForeignKey(
+        "categories.Category", on_delete=models.CASCADE, related_name="priorities"
+    )
+    method = models.CharField(max_length=10, choices=METHODS)
+    # Pairwise judgements as {"<driver id>,<driver id>": a_ij} for the upper triangle.
+    comparisons = models.JSONField(default=dict, blank=True)
+    consistency_ratio = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "category"], name="one_priority_per_pair")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.category}"
+
+
+class PriorityWeight(models.Model):
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="weights")
+    driver = models.ForeignKey(ValueDriver, on_delete=models.CASCADE, related_name="weights")
+    weight = models.FloatField()
+    points = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "driver"], name="one_weight_per_driver")
+        ]
+
+    def __str__(self):
+        return f"{self.driver}: {self.weight:.3f}"
+
+
+class SurveyRound(models.Model):
+    """A satisfaction survey: which units answer about which categories, between two dates."""
+
+    name = models.CharField(max_length=200)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    anonymous = models.BooleanField(
+        default=False,
+        help_text="Category managers then see only figures over at least three responses.",
+    )
+    units = models.ManyToManyField(BusinessUnit, related_name="survey_rounds")
+    categories = models.ManyToManyField("categories.Category", related_name="survey_rounds")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-opens_on", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+    def is_open(self, today) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+    def get_absolute_url(self):
+        return reverse("stakeholders:round", args=[self.pk])
+
+
+class SurveyResponse(models.Model):
+    """One unit's answer about one category in a round; a draft until submitted."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="responses")
+    unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="responses")
+    category = models.ForeignKey(
+        "categories.Category", on_delete=models.CASCADE, related_name="survey_responses"
+    )
+    recommend = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit", "category"], name="one_response_per_unit_category"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.round} · {self.unit} · {self.category}"
+
+
+class SurveyRating(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="ratings")
+    driver = models.ForeignKey(ValueDriver, on_delete=models.CASCADE, related_name="ratings")
+    importance = models.PositiveSmallIntegerField(null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "driver"], name="one_rating_per_driver")
+        ]
+
+    def __str__(self):
+        return f"{self.driver}: {self.importance}/{self.satisfaction}"
+
+
+class ServiceAgreement(models.Model):
+    """An internal service agreement between procurement and a unit."""
+
+    unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="agreements")
+    title = models.CharField(max_length=200)
+    objectives = models.TextField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    procurement_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["unit__name", "-starts_on"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("stakeholders:agreement", args=[self.pk])
+
+
+class AgreementMeasure(models.Model):
+    agreement = models.ForeignKey(
+        ServiceAgreement, on_delete=models.CASCADE, related_name="measures"
+    )
+    name = models.CharField(max_length=200, help_text="e.g. Request-to-order days")
+    target = models.DecimalField(max_digits=12, decimal_places=2)
+    higher_is_better = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class MeasureResult(models.Model):
+    """The actual value of a measure for one period (a month)."""
+
+    measure = models.ForeignKey(AgreementMeasure, on_delete=models.CASCADE, related_name="results")
+    period = models.DateField(help_text="First day of the month.")
+    actual = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["period"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="one_result_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.measure} {self.period:%b %Y}: {self.actual}"
+
+
+class EngagementEntry(models.Model):
+    """Time procurement spent with a business unit."""
+
+    unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="engagements")
+    category = models.ForeignKey(
+        "categories.Category",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="engagements",
+    )
+    date = models.DateField()
+    minutes = models.PositiveIntegerField()
+    people = models.CharField(max_length=300)
+    topic = models.CharField(max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name_plural = "engagement entries"
+
+    def __str__(self):
+        return f"{self.date} {self.unit}: {self.topic}"
