@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -310,3 +311,55 @@ class ImportJob(models.Model):
         if self.status in (self.STORED, self.UNDONE):
             return 100
         return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class SpendSummary(models.Model):
+    """Spend lines summed by month, category, business unit and supplier: the spend cube reads
+    these few tens of thousands of rows instead of millions of lines. Rebuilt by
+    `categories.summary.refresh_spend_summary()` whenever lines are imported, undone or
+    reclassified."""
+
+    month = models.DateField(help_text="First day of the month.")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    business_unit = models.ForeignKey(
+        "stakeholders.BusinessUnit", on_delete=models.CASCADE, related_name="+"
+    )
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="+")
+    spend = models.DecimalField(max_digits=18, decimal_places=2)
+    lines = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "spend summaries"
+        indexes = [models.Index(fields=["month"], name="spend_summary_month")]
+
+
+class KraljicAssessment(models.Model):
+    """The category owner's own profit-impact and supply-risk scores, replacing the ones the
+    data suggests. Every change is a new row, so who changed what, when and why stays on
+    record; the latest row is the one in force."""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="kraljic_assessments"
+    )
+    profit_impact = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (little effect on profit) to 5 (a large share of cost or of the product).",
+    )
+    supply_risk = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (many suppliers, easy to switch) to 5 (a sole source, scarce market).",
+    )
+    reason = models.TextField(help_text="Why the data's suggestion does not tell the whole story.")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+        get_latest_by = ["set_at", "pk"]
+
+    def __str__(self):
+        return f"{self.category.code}: impact {self.profit_impact}, risk {self.supply_risk}"
