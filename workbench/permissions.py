@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from categories.models import Category, SpendLine
 from stakeholders.models import BusinessUnit
 from suppliers.models import Supplier
-from workbench.roles import ADMINISTRATOR, CPO, has_role, is_procurement
+from workbench.roles import ADMINISTRATOR, CATEGORY_MANAGER, CPO, has_role, is_procurement
 
 
 def require_procurement(request):
@@ -75,3 +75,27 @@ def unit_for_user(request, code: str) -> BusinessUnit:
 def supplier_for_user(request, pk: int) -> Supplier:
     require_procurement(request)
     return get_object_or_404(Supplier, pk=pk)
+
+
+# --- Spend imports -----------------------------------------------------------------------------
+
+
+def require_importer(request):
+    """Spend imports are for administrators and category managers."""
+    if not has_role(request.user, ADMINISTRATOR, CATEGORY_MANAGER):
+        raise PermissionDenied("Imports are for administrators and category managers.")
+
+
+def import_job_for_user(request, pk: int):
+    from categories.models import ImportJob
+
+    require_importer(request)
+    return get_object_or_404(ImportJob.objects.select_related("mapping", "batch", "created_by"), pk=pk)
+
+
+def undoable_import_job_for_user(request, pk: int):
+    """Undoing a batch is for administrators and the person who imported it."""
+    job = import_job_for_user(request, pk)
+    if not (has_role(request.user, ADMINISTRATOR) or job.created_by_id == request.user.pk):
+        raise PermissionDenied("Only an administrator or the person who imported it may undo it.")
+    return job

@@ -18,6 +18,10 @@ PAGES = [
     ("stakeholders:units", [], "cpo"),
     ("stakeholders:unit", ["MFG"], "unit_lead"),
     ("stakeholders:value_drivers", [], "unit_lead"),
+    ("categories:imports", [], "manager"),
+    ("categories:unclassified", [], "manager"),
+    ("categories:supplier_matches", [], "administrator"),
+    ("categories:exchange_rates", [], "administrator"),
 ]
 MAX_QUERIES = 14
 

@@ -22,6 +22,15 @@ MATRIX = [
     ("categories:edit", ["FM"], [302, 403, 200, 404, 403, 403, 200, 404]),
     ("suppliers:list", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("suppliers:detail", ["first-supplier"], [302, 200, 200, 403, 403, 200, 200, 403]),
+    # Spend imports: administrators and category managers; undo and store-valid are POSTs.
+    ("categories:imports", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("categories:import_job", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("categories:import_rejected", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("categories:import_store_valid", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("categories:import_undo", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("categories:supplier_matches", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("categories:unclassified", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("categories:exchange_rates", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("stakeholders:units", [], [302, 200, 200, 200, 200, 200, 200, 200]),
     ("stakeholders:unit", ["MFG"], [302, 200, 200, 200, 404, 200, 200, 404]),
     ("stakeholders:unit", ["FIN"], [302, 200, 200, 404, 200, 200, 200, 404]),
@@ -47,7 +56,27 @@ def test_every_url_is_in_the_matrix():
 
 
 def _resolve_args(args, company):
-    return [company.suppliers[0].pk if arg == "first-supplier" else arg for arg in args]
+    return [
+        company.suppliers[0].pk
+        if arg == "first-supplier"
+        else _refused_import().pk
+        if arg == "refused-import"
+        else arg
+        for arg in args
+    ]
+
+
+def _refused_import():
+    from categories.models import ImportJob
+
+    return ImportJob.objects.create(
+        file_name="spend.csv",
+        stored_path="/nonexistent/spend.csv",
+        content_hash="0" * 64,
+        status=ImportJob.REJECTED,
+        error_count=1,
+        rejected_rows="Row,Supplier,What is wrong\n2,,the supplier is empty\n",
+    )
 
 
 @pytest.mark.parametrize(("name", "args", "statuses"), MATRIX)

@@ -1,0 +1,152 @@
+"""Turn the bytes of an uploaded CSV or Excel file into a header and rows of text cells."""
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+ZIP_MAGIC = b"PK\x03\x04"
+DELIMITERS = (",", ";", "\t", "|")
+
+
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be imported; the message says why in the user's words."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    # (row number as a spreadsheet shows it, cells); blank rows and repeated headers left out
+    rows: Iterator[tuple[int, list[str]]]
+    estimated_rows: int
+
+
+def content_kind(data: bytes, file_name: str) -> str:
+    """'xlsx' or 'csv', refusing files that are neither before any parsing is attempted."""
+    if not data:
+        raise UnreadableFile("The file is empty (0 bytes): nothing to import.")
+    if file_name.lower().endswith(EXCEL_SUFFIXES) or data.startswith(ZIP_MAGIC):
+        if not data.startswith(ZIP_MAGIC):
+            raise UnreadableFile(
+                f"{file_name} is not an Excel workbook (.xlsx), whatever its name says. "
+                "Save it from Excel as .xlsx or as CSV and upload it again."
+            )
+        return "xlsx"
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile(
+            f"{file_name} is not a CSV text file (it holds binary data). "
+            "Upload a CSV or an Excel .xlsx file."
+        )
+    return "csv"
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without the byte-order mark Excel writes), else Windows-1252, the encoding
+    of most CSV files saved by Excel on a British or Western European PC."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The separator used most in the header line: comma, semicolon (continental Excel), tab."""
+    counts = {delimiter: first_line.count(delimiter) for delimiter in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _is_blank(cells: list[str]) -> bool:
+    return not any(cell.strip() for cell in cells)
+
+
+def _clean_rows(rows, headers: list[str]):
+    normalised_headers = [h.strip().lower() for h in headers]
+    for number, cells in rows:
+        cells = [cell.strip() for cell in cells]
+        if _is_blank(cells):
+            continue
+        # Exports glued together from several runs repeat the header line.
+        if [cell.lower() for cell in cells] == normalised_headers:
+            continue
+        yield number, cells
+
+
+def _read_csv(data: bytes) -> Table:
+    text = decode_text(data)
+    stripped = text.lstrip("\r\n")
+    if not stripped.strip():
+        raise UnreadableFile("The file has no header row and no data: nothing to import.")
+    first_line = stripped.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
+    headers = None
+    for cells in reader:
+        if not _is_blank(cells):
+            headers = [cell.strip() for cell in cells]
+            break
+
+    def rows():
+        for cells in reader:
+            yield reader.line_num, cells
+
+    return Table(headers, _clean_rows(rows(), headers), max(text.count("\n") - 1, 1))
+
+
+def _excel_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(data: bytes, file_name: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise UnreadableFile(
+            f"{file_name} is not a readable Excel workbook ({error.__class__.__name__}). "
+            "Save it from Excel as .xlsx or as CSV and upload it again."
+        ) from None
+    sheet = workbook.worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    headers = None
+    number = 0
+    for row in values:
+        number += 1
+        cells = [_excel_text(value) for value in row]
+        if not _is_blank(cells):
+            headers = [cell.strip() for cell in cells]
+            break
+    if headers is None:
+        raise UnreadableFile("The workbook's first sheet is empty: nothing to import.")
+    while headers and not headers[-1]:
+        headers.pop()
+
+    def rows():
+        for offset, row in enumerate(values, start=number + 1):
+            yield offset, [_excel_text(value) for value in row][: len(headers)]
+
+    return Table(headers, _clean_rows(rows(), headers), max((sheet.max_row or 2) - number, 1))
+
+
+def read_table(data: bytes, file_name: str) -> Table:
+    """The file's header and its non-blank rows; UnreadableFile when it is not a spreadsheet."""
+    if content_kind(data, file_name) == "xlsx":
+        table = _read_xlsx(data, file_name)
+    else:
+        table = _read_csv(data)
+    if not table.headers or not any(table.headers):
+        raise UnreadableFile("The file has no header row: nothing to import.")
+    return table

@@ -1,0 +1,469 @@
+"""Running an import job against the database.
+
+Two phases. First every row is read and validated (the pure functions of this package), the
+clean ones written to a scratch CSV file, progress saved as it goes. Then, only if nothing is
+wrong or the person chose to store the valid rows, one transaction: the batch, the new
+business units and suppliers, the lines loaded into a staging table (COPY on PostgreSQL,
+batched inserts on SQLite) and one INSERT ... SELECT that resolves suppliers, units and
+classification rules in SQL. Either every line of the file is stored or none is."""
+
+import csv
+import hashlib
+import io
+import logging
+import re
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from categories.importing.mapping import MappingSpec, mapping_problems
+from categories.importing.matching import FUZZY, NEW, match_suppliers
+from categories.importing.reading import UnreadableFile, read_table
+from categories.importing.validation import Reference, key, validate_row
+from categories.models import (
+    Category,
+    ClassificationRule,
+    ExchangeRate,
+    ImportBatch,
+    ImportJob,
+    SpendLine,
+)
+from stakeholders.models import BusinessUnit
+from suppliers.models import Supplier, SupplierAlias
+
+logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 5_000
+ERRORS_KEPT = 500
+STAGING_COLUMNS = (
+    "row_number",
+    "date",
+    "amount",
+    "original_amount",
+    "currency",
+    "supplier_key",
+    "supplier_name",
+    "unit_key",
+    "category_id",
+    "gl_account",
+    "description",
+    "document_reference",
+)
+
+
+class ImportRefused(Exception):
+    """The whole file is refused; the message says why and what to do."""
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def earlier_batch(digest: str):
+    return ImportBatch.objects.filter(content_hash=digest).select_related("job").first()
+
+
+def save_upload(data: bytes, file_name: str, user) -> ImportJob:
+    """Keep the uploaded bytes under var/imports and open a job waiting for its mapping.
+    Refuses an unreadable file or one already imported, before anything is kept."""
+    table = read_table(data, file_name)
+    digest = content_hash(data)
+    if batch := earlier_batch(digest):
+        raise ImportRefused(duplicate_message(batch))
+    directory = Path(settings.IMPORTS_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{digest}{Path(file_name).suffix.lower()[:10]}"
+    path.write_bytes(data)
+    return ImportJob.objects.create(
+        file_name=file_name[:255],
+        stored_path=str(path),
+        content_hash=digest,
+        headers=table.headers,
+        created_by=user if user and user.is_authenticated else None,
+    )
+
+
+def duplicate_message(batch: ImportBatch) -> str:
+    where = f" (import #{batch.job.pk})" if hasattr(batch, "job") else ""
+    return (
+        f"This file was already imported on {timezone.localtime(batch.created_at):%d %b %Y %H:%M} "
+        f"as batch {batch.pk}, {batch.source}{where}. Undo that batch first to import it again."
+    )
+
+
+def sample_rows(job: ImportJob, count: int = 20) -> list[list[str]]:
+    table = read_table(Path(job.stored_path).read_bytes(), job.file_name)
+    rows = []
+    for _, cells in table.rows:
+        rows.append(cells)
+        if len(rows) == count:
+            break
+    return rows
+
+
+def spec_of(mapping) -> MappingSpec:
+    return MappingSpec(
+        columns=dict(mapping.columns),
+        date_format=mapping.date_format,
+        decimal_comma=mapping.decimal_comma,
+        default_currency=mapping.default_currency,
+        create_missing_units=mapping.create_missing_units,
+    )
+
+
+def load_reference() -> Reference:
+    units, categories = {}, {}
+    for pk, code, name in BusinessUnit.objects.values_list("pk", "code", "name"):
+        units.setdefault(key(name), pk)
+        units[key(code)] = pk
+    for pk, code, name in Category.objects.values_list("pk", "code", "name"):
+        categories.setdefault(key(name), pk)
+        categories[key(code)] = pk
+    rates = {
+        (currency, month): rate
+        for currency, month, rate in ExchangeRate.objects.values_list("currency", "month", "rate")
+    }
+    return Reference(settings.BASE_CURRENCY, units, categories, rates)
+
+
+def _progress(job: ImportJob, **fields):
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _finish(job: ImportJob, status: str, message: str = "", **fields):
+    _progress(job, status=status, message=message, finished_at=timezone.now(), **fields)
+    return job
+
+
+def run_job(job_id: int) -> ImportJob:
+    """Run one job to its end; never raises for bad files (the job says what went wrong)."""
+    job = ImportJob.objects.select_related("mapping", "created_by").get(pk=job_id)
+    if job.finished:
+        return job
+    _progress(job, status=ImportJob.RUNNING, rows_done=0, message="")
+    scratch = None
+    try:
+        scratch = _validate_into_scratch(job)
+        if job.status == ImportJob.RUNNING:
+            _store(job, scratch)
+    except (UnreadableFile, ImportRefused) as refusal:
+        _finish(job, ImportJob.REJECTED, str(refusal))
+    except Exception as error:  # the job page must say it failed, whatever the cause
+        logger.exception("Import job %s failed", job.pk)
+        _finish(job, ImportJob.FAILED, f"The import stopped on an unexpected error: {error}")
+    finally:
+        if scratch:
+            scratch.unlink(missing_ok=True)
+    refresh_spend_summary()
+    return job
+
+
+def _validate_into_scratch(job: ImportJob) -> Path:
+    data = Path(job.stored_path).read_bytes()
+    if batch := earlier_batch(job.content_hash):
+        raise ImportRefused(duplicate_message(batch))
+    table = read_table(data, job.file_name)
+    if job.mapping is None:
+        raise ImportRefused("Confirm the column mapping first.")
+    spec = spec_of(job.mapping)
+    if problems := mapping_problems(table.headers, spec):
+        raise ImportRefused(" ".join(problems))
+    reference = load_reference()
+    indexes = {name: table.headers.index(header) for name, header in spec.columns.items() if header}
+    _progress(job, rows_total=table.estimated_rows)
+
+    errors, error_count, rows_seen, skipped = [], 0, 0, 0
+    rejected = io.StringIO()
+    rejected_writer = csv.writer(rejected)
+    rejected_writer.writerow(["Row", *table.headers, "What is wrong"])
+    suppliers, units, unit_names = {}, set(), {}
+    directory = Path(settings.IMPORTS_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        "w", newline="", encoding="utf-8", suffix=".csv", dir=directory, delete=False
+    )
+    scratch = Path(handle.name)
+    with handle:
+        writer = csv.writer(handle)
+        for number, cells in table.rows:
+            rows_seen += 1
+            result = validate_row(number, cells, indexes, spec, reference)
+            if result.skipped:
+                skipped += 1
+            elif result.errors:
+                error_count += len(result.errors)
+                if len(errors) < ERRORS_KEPT:
+                    errors.extend(
+                        {"row": e.row, "column": e.column, "value": e.value, "problem": e.problem}
+                        for e in result.errors
+                    )
+                rejected_writer.writerow(
+                    [number, *cells, "; ".join(e.problem for e in result.errors)]
+                )
+            else:
+                line = result.line
+                suppliers.setdefault(line.supplier_key, line.supplier_name)
+                units.add(line.unit_key)
+                unit_names.setdefault(line.unit_key, line.unit_name)
+                writer.writerow(
+                    (
+                        line.row,
+                        line.date.isoformat(),
+                        line.amount,
+                        line.original_amount,
+                        line.currency,
+                        line.supplier_key,
+                        line.supplier_name,
+                        line.unit_key,
+                        line.category_id,
+                        line.gl_account,
+                        line.description,
+                        line.document_reference,
+                    )
+                )
+            if rows_seen % PROGRESS_EVERY == 0:
+                _progress(job, rows_done=rows_seen)
+    job.summary = {
+        "rows_read": rows_seen,
+        "total_rows_skipped": skipped,
+        "suppliers_in_file": len(suppliers),
+        "_units": sorted(units),
+        "_unit_names": unit_names,
+        "_suppliers": suppliers,
+    }
+    _progress(
+        job,
+        rows_total=rows_seen,
+        rows_done=rows_seen,
+        errors=errors,
+        error_count=error_count,
+        rejected_rows=rejected.getvalue() if error_count else "",
+    )
+    if rows_seen - skipped == 0:
+        raise ImportRefused("The file has a header but no data rows: nothing to import.")
+    if error_count and not job.store_valid_rows:
+        _finish(
+            job,
+            ImportJob.REJECTED,
+            f"{error_count} problem(s) in the file, so nothing was stored. Correct the file and "
+            "upload it again, or store the valid rows and keep the rejected ones for download.",
+            summary=_public(job.summary),
+        )
+    return scratch
+
+
+def _public(summary: dict) -> dict:
+    return {name: value for name, value in summary.items() if not name.startswith("_")}
+
+
+def unit_code_for(name: str, taken: set) -> str:
+    """A short unique code for a unit made from a file's unit name: "Highways Asset Management"
+    → "HIGHWAYS-ASSET-MANAG"."""
+    base = re.sub(r"[^A-Z0-9]+", "-", name.upper()).strip("-")[:20].strip("-") or "UNIT"
+    code, suffix = base, 2
+    while code in taken:
+        code = f"{base[: 20 - len(str(suffix)) - 1]}-{suffix}"
+        suffix += 1
+    taken.add(code)
+    return code
+
+
+def _resolve_units(unit_keys: list, unit_names: dict) -> tuple[dict, list]:
+    known = {}
+    for pk, code, name in BusinessUnit.objects.values_list("pk", "code", "name"):
+        known.setdefault(key(name), pk)
+        known[key(code)] = pk
+    taken = set(BusinessUnit.objects.values_list("code", flat=True))
+    created = []
+    for unit_key in unit_keys:
+        if unit_key not in known:
+            name = unit_names[unit_key]
+            unit = BusinessUnit.objects.create(code=unit_code_for(name, taken), name=name)
+            known[unit_key] = unit.pk
+            created.append(f"{unit.code} {unit.name}")
+    return {unit_key: known[unit_key] for unit_key in unit_keys}, created
+
+
+def _resolve_suppliers(names: dict) -> tuple[dict, dict]:
+    existing = dict(Supplier.objects.values_list("normalised_name", "pk"))
+    aliases = dict(SupplierAlias.objects.values_list("normalised_name", "supplier_id"))
+    matches = match_suppliers(names, existing, aliases)
+    new_keys = [name for name, match in matches.items() if match.how == NEW]
+    created = Supplier.objects.bulk_create(
+        [Supplier(name=names[name], normalised_name=name) for name in new_keys], batch_size=2000
+    )
+    ids = {name: supplier.pk for name, supplier in zip(new_keys, created, strict=True)}
+    fuzzy = []
+    for name, match in matches.items():
+        if match.how != NEW:
+            ids[name] = match.supplier_id or ids[match.same_as]
+        if match.how == FUZZY:
+            fuzzy.append(
+                SupplierAlias(
+                    supplier_id=ids[name],
+                    name=names[name],
+                    normalised_name=name,
+                    score=match.score,
+                )
+            )
+    SupplierAlias.objects.bulk_create(fuzzy, ignore_conflicts=True)
+    counts = {how: 0 for how in ("exact", "alias", "fuzzy", "new")}
+    for match in matches.values():
+        counts[match.how] += 1
+    counts["fuzzy_names"] = [alias.name for alias in fuzzy][:50]
+    return ids, counts
+
+
+def _store(job: ImportJob, scratch: Path):
+    summary = job.summary
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                source=job.file_name[:200], content_hash=job.content_hash, created_by=job.created_by
+            )
+            unit_ids, units_created = _resolve_units(summary["_units"], summary["_unit_names"])
+            supplier_ids, supplier_counts = _resolve_suppliers(summary["_suppliers"])
+            stored = _load_lines(batch, scratch, supplier_ids, unit_ids)
+            batch.line_count = stored
+            batch.save(update_fields=["line_count"])
+    except IntegrityError:
+        if batch := earlier_batch(job.content_hash):
+            raise ImportRefused(duplicate_message(batch)) from None
+        raise
+    unclassified = SpendLine.objects.filter(import_batch=batch, category__isnull=True).count()
+    _finish(
+        job,
+        ImportJob.STORED,
+        f"{stored} lines stored"
+        + (
+            f"; {job.error_count} rejected row problem(s) kept for download"
+            if job.error_count
+            else ""
+        ),
+        batch=batch,
+        lines_stored=stored,
+        summary={
+            **_public(summary),
+            "units_created": units_created,
+            "suppliers": supplier_counts,
+            "unclassified_lines": unclassified,
+        },
+    )
+
+
+def _staging_sql() -> str:
+    return (
+        "CREATE TEMP TABLE import_staging (row_number integer, date date, "
+        "amount numeric(16,2), original_amount numeric(16,2), currency varchar(3), "
+        "supplier_key text, supplier_name text, unit_key text, category_id bigint, "
+        "gl_account text, description text, document_reference text)"
+    )
+
+
+def _load_lines(batch: ImportBatch, scratch: Path, supplier_ids: dict, unit_ids: dict) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_staging")
+        cursor.execute("DROP TABLE IF EXISTS import_keys")
+        cursor.execute(_staging_sql())
+        cursor.execute(
+            "CREATE TEMP TABLE import_keys (kind varchar(8), key text, target_id bigint)"
+        )
+        cursor.executemany(
+            "INSERT INTO import_keys (kind, key, target_id) VALUES (%s, %s, %s)",
+            [("supplier", name, pk) for name, pk in supplier_ids.items()]
+            + [("unit", name, pk) for name, pk in unit_ids.items()],
+        )
+        if connection.vendor == "postgresql":
+            _copy_into_staging(cursor, scratch)
+            cursor.execute("CREATE INDEX ON import_keys (kind, key)")
+            cursor.execute("ANALYZE import_staging")
+        else:
+            _insert_into_staging(cursor, scratch)
+        cursor.execute(*_resolve_sql(batch))
+        stored = cursor.rowcount
+        cursor.execute("DROP TABLE import_staging")
+        cursor.execute("DROP TABLE import_keys")
+    return stored
+
+
+def _copy_into_staging(cursor, scratch: Path):
+    columns = ", ".join(STAGING_COLUMNS)
+    with cursor.copy(f"COPY import_staging ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+        with scratch.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+
+
+def _insert_into_staging(cursor, scratch: Path, batch_size: int = 5_000):
+    placeholders = ", ".join(["%s"] * len(STAGING_COLUMNS))
+    sql = f"INSERT INTO import_staging ({', '.join(STAGING_COLUMNS)}) VALUES ({placeholders})"
+    category = STAGING_COLUMNS.index("category_id")
+    with scratch.open(newline="", encoding="utf-8") as handle:
+        chunk = []
+        for row in csv.reader(handle):
+            row[category] = row[category] or None
+            chunk.append(row)
+            if len(chunk) == batch_size:
+                cursor.executemany(sql, chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+
+
+def _resolve_sql(batch: ImportBatch) -> tuple[str, list]:
+    """One statement: suppliers and units by the keys resolved above, the category from the file
+    or else the classification rules in their order of precedence (ClassificationRule.PRECEDENCE:
+    supplier, GL account, the longest keyword found in the description)."""
+    lines = SpendLine._meta.db_table
+    rules = ClassificationRule._meta.db_table
+    keyword = ""
+    if ClassificationRule.objects.filter(kind=ClassificationRule.KEYWORD).exists():
+        keyword = (
+            f", (SELECT r.category_id FROM {rules} r WHERE r.kind = 'keyword' "
+            "AND r.keyword <> '' AND LOWER(COALESCE(s.description, '')) "
+            "LIKE '%%' || LOWER(r.keyword) || '%%' ORDER BY LENGTH(r.keyword) DESC, r.id LIMIT 1)"
+        )
+    sql = f"""
+        INSERT INTO {lines} (date, amount, original_amount, currency, supplier_id, category_id,
+            business_unit_id, description, document_reference, gl_account,
+            supplier_name_in_file, import_batch_id)
+        SELECT s.date, s.amount, s.original_amount, s.currency, supplier.target_id,
+            COALESCE(s.category_id, by_supplier.category_id, by_gl.category_id{keyword}),
+            unit.target_id, COALESCE(s.description, ''), COALESCE(s.document_reference, ''),
+            COALESCE(s.gl_account, ''), COALESCE(s.supplier_name, ''), %s
+        FROM import_staging s
+        JOIN import_keys supplier ON supplier.kind = 'supplier' AND supplier.key = s.supplier_key
+        JOIN import_keys unit ON unit.kind = 'unit' AND unit.key = s.unit_key
+        LEFT JOIN {rules} by_supplier
+            ON by_supplier.kind = 'supplier' AND by_supplier.supplier_id = supplier.target_id
+        LEFT JOIN {rules} by_gl
+            ON by_gl.kind = 'gl_account' AND s.gl_account <> '' AND by_gl.gl_account = s.gl_account
+    """
+    return sql, [batch.pk]
+
+
+def undo_batch(job: ImportJob):
+    """Remove exactly the lines the job's batch brought in; suppliers and units it created stay
+    (other data may point at them by now)."""
+    with transaction.atomic():
+        batch = job.batch
+        removed = SpendLine.objects.filter(import_batch=batch).delete()[0] if batch else 0
+        if batch:
+            batch.delete()
+        _finish(job, ImportJob.UNDONE, f"Undone: {removed} lines removed.", batch=None)
+    refresh_spend_summary()
+    return removed
+
+
+def refresh_spend_summary():
+    """The spend cube's summary tables (if that module exists) follow every import and undo."""
+    try:
+        from categories import summary
+    except ImportError:
+        return
+    if hasattr(summary, "refresh_spend_summary"):
+        summary.refresh_spend_summary()
