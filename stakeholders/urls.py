@@ -1,10 +1,36 @@
 from django.urls import path
 
-from stakeholders import views
+from stakeholders.views import priorities, relationships, rounds, units
 
 app_name = "stakeholders"
 urlpatterns = [
-    path("units/", views.unit_list, name="units"),
-    path("units/<str:code>/", views.unit_detail, name="unit"),
-    path("value-drivers/", views.value_driver_list, name="value_drivers"),
+    path("units/", units.unit_list, name="units"),
+    path("units/<str:code>/", units.unit_detail, name="unit"),
+    path(
+        "units/<str:code>/priorities/<str:category_code>/",
+        priorities.priority_edit,
+        name="priority_edit",
+    ),
+    path("value-drivers/", units.value_driver_list, name="value_drivers"),
+    path("priorities/", priorities.priority_list, name="priorities"),
+    path(
+        "priorities/category/<str:code>/",
+        priorities.category_priorities,
+        name="category_priorities",
+    ),
+    path("surveys/", rounds.round_list, name="rounds"),
+    path("surveys/new/", rounds.round_create, name="round_create"),
+    path("surveys/voids/", rounds.voids, name="voids"),
+    path("surveys/<int:pk>/", rounds.round_detail, name="round"),
+    path("surveys/<int:pk>/results/", rounds.round_results, name="round_results"),
+    path(
+        "surveys/<int:pk>/answer/<str:code>/<str:category_code>/",
+        rounds.response_edit,
+        name="response",
+    ),
+    path("agreements/", relationships.agreement_list, name="agreements"),
+    path("agreements/<int:pk>/", relationships.agreement_detail, name="agreement"),
+    path("agreements/<int:pk>/result/", relationships.agreement_result, name="agreement_result"),
+    path("engagement/", relationships.engagement_log, name="engagement"),
+    path("engagement/new/", relationships.engagement_add, name="engagement_add"),
 ]

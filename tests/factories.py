@@ -118,3 +118,38 @@ def add_spend(company: Company, count: int, *, end=datetime.date(2026, 10, 31)) 
         )
     SpendLine.objects.bulk_create(lines, batch_size=2000)
     return lines
+
+
+def add_survey_round(company: Company, *, today=None, anonymous=False, **fields):
+    """An open round asking Manufacturing and Finance about IT and Facilities."""
+    from django.utils import timezone
+
+    from stakeholders.models import SurveyRound
+
+    today = today or timezone.localdate()
+    survey_round = SurveyRound.objects.create(
+        name=fields.pop("name", "Spring survey"),
+        opens_on=fields.pop("opens_on", today - datetime.timedelta(days=3)),
+        closes_on=fields.pop("closes_on", today + datetime.timedelta(days=14)),
+        anonymous=anonymous,
+        created_by=company.cpo,
+    )
+    survey_round.units.set([company.manufacturing, company.finance])
+    survey_round.categories.set([company.it, company.facilities])
+    return survey_round
+
+
+def add_agreement(company: Company, unit=None):
+    """A service agreement with Manufacturing (or `unit`) and one measure, no results yet."""
+    from stakeholders.models import AgreementMeasure, ServiceAgreement
+
+    agreement = ServiceAgreement.objects.create(
+        unit=unit or company.manufacturing,
+        title="Direct materials service",
+        objectives="Quick quotes, orders on time.",
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 12, 31),
+        procurement_contact=company.manager,
+    )
+    AgreementMeasure.objects.create(agreement=agreement, name="Request-to-order days", target=5)
+    return agreement

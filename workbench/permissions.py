@@ -8,11 +8,12 @@ and the categories their unit buys.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from categories.models import Category, SpendLine
-from stakeholders.models import BusinessUnit
+from stakeholders.models import BusinessUnit, ServiceAgreement, SurveyResponse, SurveyRound
 from suppliers.models import Supplier
 from workbench.roles import ADMINISTRATOR, CATEGORY_MANAGER, CPO, has_role, is_procurement
 
@@ -75,6 +76,82 @@ def unit_for_user(request, code: str) -> BusinessUnit:
 def supplier_for_user(request, pk: int) -> Supplier:
     require_procurement(request)
     return get_object_or_404(Supplier, pk=pk)
+
+
+# --- Stakeholders: priorities, survey rounds, agreements, engagement --------------------------
+
+
+def require_round_organiser(request):
+    """Survey rounds are opened by the CPO or an administrator."""
+    if not has_role(request.user, CPO, ADMINISTRATOR):
+        raise PermissionDenied("Only the CPO or an administrator opens survey rounds.")
+
+
+def reads_every_answer(user) -> bool:
+    return has_role(user, CPO, ADMINISTRATOR)
+
+
+def may_change_unit(user, unit: BusinessUnit) -> bool:
+    """Only the unit's own leads (and administrators) state its priorities and answers."""
+    return has_role(user, ADMINISTRATOR) or unit.leads.filter(pk=user.pk).exists()
+
+
+def editable_unit_for_user(request, code: str) -> BusinessUnit:
+    """A unit whose priorities and answers the user may change; another unit's lead gets 404."""
+    unit = unit_for_user(request, code)
+    if not may_change_unit(request.user, unit):
+        raise PermissionDenied("Only the unit's lead states its priorities and answers.")
+    return unit
+
+
+def owned_category_filter(user, prefix: str = "category__"):
+    """A Q matching rows whose category sits in a subtree the user owns (nothing if none)."""
+    paths = Category.objects.filter(owner=user).values_list("path", flat=True)
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{prefix}path__startswith": path})
+    return condition
+
+
+def readable_responses(user):
+    """Survey answers the user may read: the CPO and administrators all; a category manager
+    those about their own categories; a unit lead their own unit's; anyone else none."""
+    responses = SurveyResponse.objects.all()
+    if reads_every_answer(user):
+        return responses
+    if has_role(user, CATEGORY_MANAGER):
+        return responses.filter(owned_category_filter(user))
+    return responses.filter(unit__leads=user)
+
+
+def require_results_reader(request):
+    if not is_procurement(request.user):
+        raise PermissionDenied("Survey results are for the procurement team.")
+
+
+def round_for_user(request, pk: int):
+    """Procurement sees every round; a unit lead only rounds that ask their unit (else 404)."""
+    rounds = SurveyRound.objects.all()
+    if not is_procurement(request.user):
+        rounds = rounds.filter(units__leads=request.user).distinct()
+    return get_object_or_404(rounds, pk=pk)
+
+
+def agreement_for_user(request, pk: int):
+    """An agreement and whether the user may record results on it: both sides see it,
+    procurement and the unit's lead may record; another unit's lead gets a 404."""
+    agreements = ServiceAgreement.objects.select_related("unit", "procurement_contact")
+    if not is_procurement(request.user):
+        agreements = agreements.filter(unit__leads=request.user)
+    agreement = get_object_or_404(agreements, pk=pk)
+    return agreement, is_procurement(request.user) or may_change_unit(request.user, agreement.unit)
+
+
+def editable_agreement_for_user(request, pk: int):
+    agreement, may_change = agreement_for_user(request, pk)
+    if not may_change:
+        raise PermissionDenied("Only procurement and the unit's lead record results.")
+    return agreement
 
 
 # --- Spend imports -----------------------------------------------------------------------------

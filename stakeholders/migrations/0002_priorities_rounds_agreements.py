@@ -6,156 +6,369 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('categories', '0002_import_models'),
-        ('stakeholders', '0001_initial'),
+        ("categories", "0002_import_models"),
+        ("stakeholders", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EngagementEntry',
+            name="EngagementEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('minutes', models.PositiveIntegerField()),
-                ('people', models.CharField(max_length=300)),
-                ('topic', models.CharField(max_length=300)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='engagements', to='categories.category')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='engagements', to='stakeholders.businessunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("minutes", models.PositiveIntegerField()),
+                ("people", models.CharField(max_length=300)),
+                ("topic", models.CharField(max_length=300)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="engagements",
+                        to="categories.category",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="engagements",
+                        to="stakeholders.businessunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'engagement entries',
-                'ordering': ['-date', '-pk'],
+                "verbose_name_plural": "engagement entries",
+                "ordering": ["-date", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Priority',
+            name="Priority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('points', '100 points'), ('pairwise', 'Pairwise comparisons')], max_length=10)),
-                ('comparisons', models.JSONField(blank=True, default=dict)),
-                ('consistency_ratio', models.FloatField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='priorities', to='categories.category')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='priorities', to='stakeholders.businessunit')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("points", "100 points"), ("pairwise", "Pairwise comparisons")],
+                        max_length=10,
+                    ),
+                ),
+                ("comparisons", models.JSONField(blank=True, default=dict)),
+                ("consistency_ratio", models.FloatField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="priorities",
+                        to="categories.category",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="priorities",
+                        to="stakeholders.businessunit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'priorities',
+                "verbose_name_plural": "priorities",
             },
         ),
         migrations.CreateModel(
-            name='PriorityWeight',
+            name="PriorityWeight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.FloatField()),
-                ('points', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('driver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weights', to='stakeholders.valuedriver')),
-                ('priority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weights', to='stakeholders.priority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("weight", models.FloatField()),
+                ("points", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "driver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="weights",
+                        to="stakeholders.valuedriver",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="weights",
+                        to="stakeholders.priority",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ServiceAgreement',
+            name="ServiceAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('objectives', models.TextField()),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
-                ('procurement_contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='stakeholders.businessunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("objectives", models.TextField()),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
+                (
+                    "procurement_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreements",
+                        to="stakeholders.businessunit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['unit__name', '-starts_on'],
+                "ordering": ["unit__name", "-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementMeasure',
+            name="AgreementMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='e.g. Request-to-order days', max_length=200)),
-                ('target', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('higher_is_better', models.BooleanField(default=False)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='stakeholders.serviceagreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(help_text="e.g. Request-to-order days", max_length=200)),
+                ("target", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("higher_is_better", models.BooleanField(default=False)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="stakeholders.serviceagreement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recommend', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_responses', to='categories.category')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='stakeholders.businessunit')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recommend", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_responses",
+                        to="categories.category",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="stakeholders.businessunit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SurveyRating',
+            name="SurveyRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('importance', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('satisfaction', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('driver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='stakeholders.valuedriver')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='stakeholders.surveyresponse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("importance", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("satisfaction", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "driver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="stakeholders.valuedriver",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="stakeholders.surveyresponse",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SurveyRound',
+            name="SurveyRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('opens_on', models.DateField()),
-                ('closes_on', models.DateField()),
-                ('anonymous', models.BooleanField(default=False, help_text='Category managers then see only figures over at least three responses.')),
-                ('categories', models.ManyToManyField(related_name='survey_rounds', to='categories.category')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('units', models.ManyToManyField(related_name='survey_rounds', to='stakeholders.businessunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("opens_on", models.DateField()),
+                ("closes_on", models.DateField()),
+                (
+                    "anonymous",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Category managers then see only figures over at least three responses.",
+                    ),
+                ),
+                (
+                    "categories",
+                    models.ManyToManyField(related_name="survey_rounds", to="categories.category"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "units",
+                    models.ManyToManyField(
+                        related_name="survey_rounds", to="stakeholders.businessunit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opens_on', '-pk'],
+                "ordering": ["-opens_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='surveyresponse',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='stakeholders.surveyround'),
+            model_name="surveyresponse",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="responses",
+                to="stakeholders.surveyround",
+            ),
         ),
         migrations.CreateModel(
-            name='MeasureResult',
+            name="MeasureResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(help_text='First day of the month.')),
-                ('actual', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='stakeholders.agreementmeasure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.DateField(help_text="First day of the month.")),
+                ("actual", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="stakeholders.agreementmeasure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['period'],
-                'constraints': [models.UniqueConstraint(fields=('measure', 'period'), name='one_result_per_period')],
+                "ordering": ["period"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("measure", "period"), name="one_result_per_period"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='priority',
-            constraint=models.UniqueConstraint(fields=('unit', 'category'), name='one_priority_per_pair'),
+            model_name="priority",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "category"), name="one_priority_per_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='priorityweight',
-            constraint=models.UniqueConstraint(fields=('priority', 'driver'), name='one_weight_per_driver'),
+            model_name="priorityweight",
+            constraint=models.UniqueConstraint(
+                fields=("priority", "driver"), name="one_weight_per_driver"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyrating',
-            constraint=models.UniqueConstraint(fields=('response', 'driver'), name='one_rating_per_driver'),
+            model_name="surveyrating",
+            constraint=models.UniqueConstraint(
+                fields=("response", "driver"), name="one_rating_per_driver"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveyresponse',
-            constraint=models.UniqueConstraint(fields=('round', 'unit', 'category'), name='one_response_per_unit_category'),
+            model_name="surveyresponse",
+            constraint=models.UniqueConstraint(
+                fields=("round", "unit", "category"), name="one_response_per_unit_category"
+            ),
         ),
     ]

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import add_spend
+from tests.workbench.test_role_matrix import _stakeholder_args
 
 PAGES = [
     ("home", [], "cpo"),
@@ -18,6 +19,18 @@ PAGES = [
     ("stakeholders:units", [], "cpo"),
     ("stakeholders:unit", ["MFG"], "unit_lead"),
     ("stakeholders:value_drivers", [], "unit_lead"),
+    ("stakeholders:priorities", [], "unit_lead"),
+    ("stakeholders:priority_edit", ["MFG", "IT"], "unit_lead"),
+    ("stakeholders:category_priorities", ["IT"], "manager"),
+    ("stakeholders:rounds", [], "cpo"),
+    ("stakeholders:round", ["open-round"], "cpo"),
+    ("stakeholders:round", ["open-round"], "unit_lead"),
+    ("stakeholders:round_results", ["open-round"], "cpo"),
+    ("stakeholders:response", ["open-round", "MFG", "IT"], "unit_lead"),
+    ("stakeholders:voids", [], "manager"),
+    ("stakeholders:agreements", [], "unit_lead"),
+    ("stakeholders:agreement", ["mfg-agreement"], "unit_lead"),
+    ("stakeholders:engagement", [], "cpo"),
     ("categories:imports", [], "manager"),
     ("categories:unclassified", [], "manager"),
     ("categories:supplier_matches", [], "administrator"),
@@ -35,6 +48,7 @@ def test_queries_per_page_are_bounded(
     add_spend(company, line_count)
     client.force_login(getattr(company, role))
     args = [company.suppliers[0].pk if arg == "first-supplier" else arg for arg in args]
+    args = _stakeholder_args(args, company)
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(reverse(name, args=args))
     assert response.status_code == 200

@@ -35,6 +35,32 @@ MATRIX = [
     ("stakeholders:unit", ["MFG"], [302, 200, 200, 200, 404, 200, 200, 404]),
     ("stakeholders:unit", ["FIN"], [302, 200, 200, 404, 200, 200, 200, 404]),
     ("stakeholders:value_drivers", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    # Priorities: a unit lead changes only their own unit's; procurement reads categories.
+    ("stakeholders:priorities", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("stakeholders:priority_edit", ["MFG", "IT"], [302, 403, 403, 200, 404, 403, 200, 404]),
+    ("stakeholders:priority_edit", ["FIN", "FM"], [302, 403, 403, 404, 200, 403, 200, 404]),
+    ("stakeholders:category_priorities", ["IT"], [302, 200, 200, 403, 403, 200, 200, 403]),
+    # Survey rounds: the CPO opens them, units answer their own, procurement reads results.
+    ("stakeholders:rounds", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("stakeholders:round_create", [], [302, 403, 403, 403, 403, 200, 200, 403]),
+    ("stakeholders:round", ["open-round"], [302, 200, 200, 200, 200, 200, 200, 404]),
+    ("stakeholders:round_results", ["open-round"], [302, 200, 200, 403, 403, 200, 200, 403]),
+    (
+        "stakeholders:response",
+        ["open-round", "MFG", "IT"],
+        [302, 403, 403, 200, 404, 403, 200, 404],
+    ),
+    ("stakeholders:voids", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    # Agreements: both sides see them; another unit's lead gets a 404.
+    ("stakeholders:agreements", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("stakeholders:agreement", ["mfg-agreement"], [302, 200, 200, 200, 404, 200, 200, 404]),
+    (
+        "stakeholders:agreement_result",
+        ["mfg-agreement"],
+        [302, 200, 200, 200, 404, 200, 200, 404],
+    ),
+    ("stakeholders:engagement", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("stakeholders:engagement_add", [], [302, 200, 200, 403, 403, 200, 200, 403]),
 ]
 
 
@@ -81,6 +107,7 @@ def _refused_import():
 
 @pytest.mark.parametrize(("name", "args", "statuses"), MATRIX)
 def test_each_role_gets_the_expected_status(client, company_with_spend, name, args, statuses):
+    args = _stakeholder_args(args, company_with_spend)
     url = reverse(name, args=_resolve_args(args, company_with_spend))
     seen = {}
     for role in ROLES:
@@ -120,3 +147,15 @@ def test_logout_is_a_post_and_ends_the_session(client, company):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 302
+
+
+def _stakeholder_args(args, company):
+    """Survey rounds and agreements made on demand for the rows that need them."""
+    from tests.factories import add_agreement, add_survey_round
+
+    made = {}
+    if "open-round" in args:
+        made["open-round"] = add_survey_round(company).pk
+    if "mfg-agreement" in args:
+        made["mfg-agreement"] = add_agreement(company).pk
+    return [made.get(arg, arg) for arg in args]

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from categories.models import Category, ImportBatch, SpendLine
+from stakeholders import demo as stakeholder_demo
 from stakeholders.models import BusinessUnit, ValueDriver
 from suppliers.models import Supplier
 from suppliers.names import normalise
@@ -190,6 +191,7 @@ def load_company(company: demo.DemoCompany, lines: int, progress=None) -> int:
         unit=np.array([units[unit.code].pk for unit in company.units]),
         batch=batch.pk,
     )
+    stakeholder_demo.load(company.seed)
     return write_spend(company, lines, ids, progress)
 
 

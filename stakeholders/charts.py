@@ -1,0 +1,97 @@
+"""One function per chart: it takes the aggregate a view already has and returns a figure."""
+
+import plotly.graph_objects as go
+
+from stakeholders.satisfaction import SCALE_MIDPOINT
+
+
+def unit_weights_bars(drivers: list[str], units: list[dict], combined: dict) -> go.Figure:
+    """Each unit's weight per driver, grouped, with the spend-weighted combination as a line of
+    markers on top so the eye reads where the category as a whole lands."""
+    figure = go.Figure()
+    for unit in units:
+        figure.add_bar(
+            name=unit["name"],
+            x=drivers,
+            y=unit["weights"],
+            hovertemplate=unit["name"] + "<br>%{x}: %{y:.0%}<extra></extra>",
+        )
+    figure.add_scatter(
+        name="Combined (by spend)",
+        x=drivers,
+        y=[combined[driver] for driver in drivers],
+        mode="markers",
+        marker={"symbol": "diamond", "size": 14, "color": "#111", "line": {"width": 1}},
+        hovertemplate="Combined<br>%{x}: %{y:.0%}<extra></extra>",
+    )
+    figure.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    figure.update_yaxes(title_text="Weight", tickformat=".0%", rangemode="tozero")
+    return figure
+
+
+QUADRANT_LABELS = [
+    (1.5, 4.8, "Concentrate here"),
+    (4.5, 4.8, "Keep up the good work"),
+    (1.5, 1.2, "Low priority"),
+    (4.5, 1.2, "Possible overkill"),
+]
+
+
+def importance_performance(rows: list[dict]) -> go.Figure:
+    """Drivers by mean satisfaction (x) and importance (y), split at the scale's midpoint into
+    the four named quadrants."""
+    figure = go.Figure(
+        go.Scatter(
+            x=[row["satisfaction"] for row in rows],
+            y=[row["importance"] for row in rows],
+            text=[row["driver"] for row in rows],
+            mode="markers+text",
+            textposition="top center",
+            marker={"size": 14, "color": "#1f5f8b"},
+            hovertemplate="%{text}<br>importance %{y:.2f}, satisfaction %{x:.2f}<extra></extra>",
+        )
+    )
+    for x, y, label in QUADRANT_LABELS:
+        figure.add_annotation(
+            x=x, y=y, text=f"<b>{label}</b>", showarrow=False, font={"color": "#6b7785"}
+        )
+    figure.add_hline(y=SCALE_MIDPOINT, line_dash="dot", line_color="#9aa5b1")
+    figure.add_vline(x=SCALE_MIDPOINT, line_dash="dot", line_color="#9aa5b1")
+    figure.update_xaxes(title_text="Satisfaction (1-5)", range=[1, 5.2])
+    figure.update_yaxes(title_text="Importance (1-5)", range=[1, 5.2])
+    return figure
+
+
+def nps_trend(rows: list[dict]) -> go.Figure:
+    """Procurement NPS per round, oldest first."""
+    figure = go.Figure(
+        go.Scatter(
+            x=[row["round"] for row in rows],
+            y=[row["score"] for row in rows],
+            mode="lines+markers+text",
+            text=[f"{row['score']:+.0f}" if row["score"] is not None else "" for row in rows],
+            textposition="top center",
+            line={"color": "#2a9d8f", "width": 3},
+            hovertemplate="%{x}<br>NPS %{y:+.0f}<extra></extra>",
+        )
+    )
+    figure.add_hline(y=0, line_color="#9aa5b1")
+    figure.update_yaxes(title_text="NPS", range=[-100, 100])
+    return figure
+
+
+def time_by_unit(rows: list[dict]) -> go.Figure:
+    """Hours spent with each unit over the period, largest on top."""
+    ordered = list(reversed(rows))
+    figure = go.Figure(
+        go.Bar(
+            x=[row["minutes"] / 60 for row in ordered],
+            y=[row["unit__name"] for row in ordered],
+            orientation="h",
+            marker_color="#1f5f8b",
+            hovertemplate="%{y}: %{x:.1f} h<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title_text="Hours")
+    figure.update_yaxes(automargin=True)
+    return figure

@@ -1,0 +1,324 @@
+"""The demo company's voice of the internal customer: priorities (some by points, some by
+pairwise comparison, one inconsistent), two past survey rounds and one open, service agreements
+and an engagement log. Deterministic for a seed and a day; dates follow `today` so that one round
+is always open."""
+
+import datetime
+from itertools import combinations
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from categories.models import Category
+from stakeholders import ahp
+from stakeholders.models import (
+    AgreementMeasure,
+    BusinessUnit,
+    EngagementEntry,
+    MeasureResult,
+    Priority,
+    PriorityWeight,
+    ServiceAgreement,
+    SurveyRating,
+    SurveyResponse,
+    SurveyRound,
+    ValueDriver,
+)
+from stakeholders.satisfaction import recommend_group
+
+# What each unit cares about, driver name -> relative importance. Units not listed value
+# cost, quality and service evenly.
+PROFILES = {
+    "MFG": {"Quality": 9, "Delivery & speed": 8, "Cost": 6, "Risk & continuity": 6},
+    "SCL": {"Delivery & speed": 9, "Risk & continuity": 7, "Cost": 6, "Sustainability": 3},
+    "SAM": {"Innovation": 8, "Revenue growth": 9, "Service & responsiveness": 6, "Cost": 2},
+    "RND": {"Innovation": 9, "Quality": 7, "Service & responsiveness": 4},
+    "IT": {"Service & responsiveness": 8, "Risk & continuity": 7, "Cost": 5, "Innovation": 4},
+    "FIN": {"Cost": 9, "Risk & continuity": 6, "Service & responsiveness": 3},
+    "FAC": {"Cost": 6, "Service & responsiveness": 7, "Sustainability": 6},
+}
+DEFAULT_PROFILE = {"Cost": 5, "Quality": 5, "Service & responsiveness": 5}
+# (unit, top-level category, how the weights were given); MFG leaves HR and TRV to do.
+PRIORITIES = [
+    ("MFG", "DM", "pairwise"),
+    ("MFG", "PK", "points"),
+    ("MFG", "EN", "points"),
+    ("MFG", "MRO", "pairwise"),
+    ("MFG", "FM", "points"),
+    ("SCL", "LOG", "pairwise"),
+    ("SCL", "PK", "points"),
+    ("SCL", "DM", "points"),
+    ("SAM", "MKT", "points"),
+    ("SAM", "TRV", "points"),
+    ("SAM", "LOG", "points"),
+    ("RND", "DM", "pairwise"),
+    ("IT", "IT", "pairwise"),
+    ("FIN", "PS", "points"),
+    ("FIN", "IT", "points"),
+    ("FAC", "FM", "pairwise"),
+    ("FAC", "EN", "points"),
+]
+INCONSISTENT = ("RND", "DM")  # R&D's comparisons contradict themselves: the page says so
+
+ROUND_UNITS = ("MFG", "SCL", "SAM", "IT", "FIN", "FAC")
+ROUND_CATEGORIES = ("DM", "PK", "LOG", "IT", "FM", "PS")
+# How well procurement serves each category, 1..5, improving a little each round.
+SERVICE = {"DM": 3.4, "PK": 2.6, "LOG": 3.0, "IT": 3.8, "FM": 3.2, "PS": 3.9}
+COMMENTS = [
+    "Lead times from the new resin supplier keep slipping; we found out from the line.",
+    "Much better since the framework was re-let: quick quotes and a named contact.",
+    "Price is fine but invoices are often wrong and take weeks to fix.",
+    "We would like to hear about new materials before competitors do.",
+    "Helpful team, but the request-to-order time is still too long for urgent spares.",
+    "Sustainability data from suppliers is patchy; we need it for customer tenders.",
+    "The carrier change saved money but deliveries to the north are late.",
+    "Good partnership on the packaging redesign; keep it going.",
+    "Hard to know who to ask: please publish who runs which category.",
+    "Contract renewals arrive at the last minute, leaving no time to challenge.",
+]
+
+
+def load(seed: int = 7, today: datetime.date | None = None) -> None:
+    today = today or timezone.localdate()
+    rng = np.random.default_rng([seed, 4])
+    units = {unit.code: unit for unit in BusinessUnit.objects.all()}
+    tops = {c.code: c for c in Category.objects.filter(parent__isnull=True)}
+    drivers = list(ValueDriver.objects.filter(active=True))
+    users = {user.username: user for user in get_user_model().objects.all()}
+    if not drivers or not units:
+        return
+    # Rounds hang on units only through many-to-many links, so a reset leaves them behind.
+    SurveyRound.objects.all().delete()
+    _priorities(rng, units, tops, drivers)
+    _rounds(rng, units, tops, drivers, users.get("cpo"), today)
+    _agreements(rng, units, users.get("manager"), today)
+    _engagement(rng, units, tops, users, today)
+
+
+def _profile(code, drivers, rng) -> np.ndarray:
+    profile = PROFILES.get(code, DEFAULT_PROFILE)
+    base = np.array([profile.get(d.name, 1.5) for d in drivers], dtype=float)
+    return base * rng.uniform(0.8, 1.25, len(drivers))
+
+
+def _priorities(rng, units, tops, drivers):
+    weights_rows = []
+    for unit_code, category_code, method in PRIORITIES:
+        if unit_code not in units or category_code not in tops:
+            continue
+        values = _profile(unit_code, drivers, rng)
+        priority = Priority(unit=units[unit_code], category=tops[category_code], method=method)
+        if method == "points":
+            points = _hundred_points(values)
+            priority.save()
+            weights_rows += [
+                PriorityWeight(priority=priority, driver=d, weight=p / 100, points=p)
+                for d, p in zip(drivers, points, strict=True)
+            ]
+            continue
+        judgements = {
+            (i, j): ahp.nearest_scale_value(values[i] / values[j])
+            for i, j in combinations(range(len(drivers)), 2)
+        }
+        if (unit_code, category_code) == INCONSISTENT:
+            # Says innovation matters far less than cost, against every other answer.
+            i, j = _index(drivers, "Cost"), _index(drivers, "Innovation")
+            judgements[(min(i, j), max(i, j))] = 9.0 if i < j else 1 / 9
+        result = ahp.priorities(ahp.matrix_from_judgements(len(drivers), judgements))
+        priority.comparisons = {
+            f"{drivers[i].pk},{drivers[j].pk}": value for (i, j), value in judgements.items()
+        }
+        priority.consistency_ratio = result.cr
+        priority.save()
+        weights_rows += [
+            PriorityWeight(priority=priority, driver=d, weight=float(w))
+            for d, w in zip(drivers, result.weights, strict=True)
+        ]
+    PriorityWeight.objects.bulk_create(weights_rows)
+
+
+def _index(drivers, name):
+    return next(i for i, d in enumerate(drivers) if d.name == name)
+
+
+def _hundred_points(values: np.ndarray) -> list[int]:
+    """Shares of 100 in steps of 5, as people give them, adding up to exactly 100."""
+    steps = np.floor(values / values.sum() * 20).astype(int)
+    remainder = values / values.sum() * 20 - steps
+    for index in np.argsort(-remainder)[: 20 - steps.sum()]:
+        steps[index] += 1
+    return [int(s) * 5 for s in steps]
+
+
+def _rounds(rng, units, tops, drivers, cpo, today):
+    round_units = [units[c] for c in ROUND_UNITS if c in units]
+    round_categories = [tops[c] for c in ROUND_CATEGORIES if c in tops]
+    specs = [
+        ("Internal customer survey, last spring", today - datetime.timedelta(days=380), 28, False),
+        ("Internal customer survey, autumn", today - datetime.timedelta(days=190), 28, True),
+        ("Internal customer survey, now open", today - datetime.timedelta(days=7), 28, False),
+    ]
+    ratings = []
+    for number, (name, opens_on, days, anonymous) in enumerate(specs):
+        survey_round = SurveyRound.objects.create(
+            name=name,
+            opens_on=opens_on,
+            closes_on=opens_on + datetime.timedelta(days=days),
+            anonymous=anonymous,
+            created_by=cpo,
+        )
+        survey_round.units.set(round_units)
+        survey_round.categories.set(round_categories)
+        is_open = number == len(specs) - 1
+        for unit in round_units:
+            importance = _profile(unit.code, drivers, rng)
+            importance = 1 + 4 * (importance - importance.min()) / np.ptp(importance)
+            for category in round_categories:
+                state = _state(rng, unit.code, is_open)
+                if state is None:
+                    continue
+                service = SERVICE[category.code] + 0.3 * number
+                satisfaction = np.clip(np.rint(rng.normal(service, 0.8, len(drivers))), 1, 5)
+                if (unit.code, category.code) == ("MFG", "PK"):
+                    # Packaging keeps letting Manufacturing down on what it values most.
+                    satisfaction[_index(drivers, "Quality")] = 2
+                recommend = int(
+                    np.clip(np.rint(satisfaction.mean() * 2.4 + rng.normal(0, 1)), 0, 10)
+                )
+                response = SurveyResponse.objects.create(
+                    round=survey_round,
+                    unit=unit,
+                    category=category,
+                    recommend=recommend,
+                    comment=COMMENTS[int(rng.integers(len(COMMENTS)))]
+                    if rng.random() < 0.5 or recommend_group(recommend) == "detractor"
+                    else "",
+                    submitted_at=None
+                    if state == "draft"
+                    else timezone.make_aware(
+                        datetime.datetime.combine(opens_on, datetime.time(10))
+                        + datetime.timedelta(days=int(rng.integers(1, 7)))
+                    ),
+                )
+                ratings += [
+                    SurveyRating(
+                        response=response,
+                        driver=driver,
+                        importance=int(np.rint(importance[k])),
+                        satisfaction=int(satisfaction[k]),
+                    )
+                    for k, driver in enumerate(drivers)
+                ]
+    SurveyRating.objects.bulk_create(ratings)
+
+
+def _state(rng, unit_code, is_open):
+    """Past rounds: nearly everyone answered. The open one: some answered, some drafts, and
+    Manufacturing (the demo unit lead) still has most of theirs to do."""
+    if not is_open:
+        return "submitted" if rng.random() < 0.9 else None
+    if unit_code == "MFG":
+        return None if rng.random() < 0.7 else "draft"
+    return ["submitted", "submitted", "draft", None][int(rng.integers(4))]
+
+
+AGREEMENTS = [
+    (
+        "MFG",
+        "Direct materials service for Manufacturing",
+        "Keep the lines supplied: short request-to-order times, orders on time and in full, "
+        "and early warning of supply risks.",
+        [
+            ("Request-to-order days", 5, False, 5.5),
+            ("Orders on time and in full (%)", 95, True, 93),
+        ],
+    ),
+    (
+        "SCL",
+        "Freight and warehousing service",
+        "Carriers that deliver on time at an agreed cost; quarterly reviews with the unit.",
+        [
+            ("Deliveries on time (%)", 97, True, 96),
+            ("Freight cost per pallet (GBP)", 42, False, 44),
+        ],
+    ),
+    (
+        "IT",
+        "IT purchasing service",
+        "Quotes for standard hardware within two days; licences renewed before expiry.",
+        [
+            ("Days to quote standard hardware", 2, False, 2.2),
+            ("Licences renewed late", 0, False, 0.4),
+        ],
+    ),
+]
+
+
+def _agreements(rng, units, contact, today):
+    month = today.replace(day=1)
+    periods = [_months_back(month, k) for k in range(6, 0, -1)]
+    results = []
+    for unit_code, title, objectives, measures in AGREEMENTS:
+        if unit_code not in units:
+            continue
+        agreement = ServiceAgreement.objects.create(
+            unit=units[unit_code],
+            title=title,
+            objectives=objectives,
+            starts_on=periods[0],
+            ends_on=_months_back(month, -6),
+            procurement_contact=contact,
+        )
+        for name, target, higher, typical in measures:
+            measure = AgreementMeasure.objects.create(
+                agreement=agreement, name=name, target=target, higher_is_better=higher
+            )
+            for period in periods:
+                actual = max(0.0, typical * rng.uniform(0.9, 1.1))
+                results.append(
+                    MeasureResult(measure=measure, period=period, actual=round(actual, 1))
+                )
+    MeasureResult.objects.bulk_create(results)
+
+
+def _months_back(month: datetime.date, k: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 - k
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+TOPICS = [
+    "Quarterly business review",
+    "Demand forecast for next season",
+    "Supplier performance issues",
+    "New product introduction: materials",
+    "Contract renewal options",
+    "Survey follow-up",
+    "Specification review",
+]
+
+
+def _engagement(rng, units, tops, users, today):
+    managers = [
+        users[name] for name in ("manager", "manager2", "manager3", "manager4") if name in users
+    ]
+    unit_list = list(units.values())
+    top_list = list(tops.values())
+    entries = []
+    for _ in range(80):
+        unit = unit_list[int(rng.integers(len(unit_list)))]
+        manager = managers[int(rng.integers(len(managers)))] if managers else None
+        entries.append(
+            EngagementEntry(
+                unit=unit,
+                category=top_list[int(rng.integers(len(top_list)))]
+                if rng.random() < 0.85
+                else None,
+                date=today - datetime.timedelta(days=int(rng.integers(0, 360))),
+                minutes=int(rng.choice([30, 45, 60, 90, 120])),
+                people=f"{manager.get_full_name() if manager else 'Procurement'}; {unit.name} team",
+                topic=TOPICS[int(rng.integers(len(TOPICS)))],
+                recorded_by=manager,
+            )
+        )
+    EngagementEntry.objects.bulk_create(entries)

@@ -1,0 +1,229 @@
+"""Forms for priorities, survey answers, rounds, agreements and the engagement log. Each form
+builds its fields from the value-driver catalogue it is given, so the page and the validation
+agree on the drivers."""
+
+from fractions import Fraction
+from itertools import combinations
+
+from django import forms
+
+from stakeholders import ahp
+from stakeholders.models import (
+    EngagementEntry,
+    MeasureResult,
+    SurveyRound,
+)
+from stakeholders.priorities import POINTS_TOTAL, PointsError, weights_from_points
+
+
+class PointsForm(forms.Form):
+    """100 points over the drivers; any other total is refused."""
+
+    def __init__(self, drivers, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.drivers = list(drivers)
+        for driver in self.drivers:
+            self.fields[f"driver-{driver.pk}"] = forms.IntegerField(
+                label=driver.name, min_value=0, max_value=POINTS_TOTAL, initial=0
+            )
+
+    def points(self) -> dict:
+        return {driver: self.cleaned_data.get(f"driver-{driver.pk}") for driver in self.drivers}
+
+    def running_total(self) -> int:
+        """The total of what is typed so far, for the live counter (blanks count as zero)."""
+        total = 0
+        for driver in self.drivers:
+            try:
+                total += int(self.data.get(self.add_prefix(f"driver-{driver.pk}")) or 0)
+            except ValueError:
+                pass
+        return total
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                self.weights = weights_from_points(self.points())
+            except PointsError as error:
+                raise forms.ValidationError(str(error)) from None
+        return cleaned
+
+
+def _scale_choices(left: str, right: str):
+    """Saaty's scale as one choice per judgement, from the left driver's side: '9' means the
+    left driver is extremely more important, '1/9' that the right one is."""
+    words = {1: "equally", 3: "moderately", 5: "strongly", 7: "very strongly", 9: "extremely"}
+    choices = []
+    for value in range(9, 1, -1):
+        label = words.get(value, "")
+        choices.append((str(value), f"{left} {value}× {label} more important".replace("  ", " ")))
+    choices.append(("1", "Equally important"))
+    for value in range(2, 10):
+        label = words.get(value, "")
+        choices.append(
+            (f"1/{value}", f"{right} {value}× {label} more important".replace("  ", " "))
+        )
+    return choices
+
+
+def judgement_value(text: str) -> float:
+    return float(Fraction(text))
+
+
+def judgement_text(value: float) -> str:
+    if value >= 1:
+        return str(round(value))
+    return f"1/{round(1 / value)}"
+
+
+class PairwiseForm(forms.Form):
+    """One judgement on Saaty's 1-9 scale per pair of drivers."""
+
+    def __init__(self, drivers, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.drivers = list(drivers)
+        self.pairs = list(combinations(range(len(self.drivers)), 2))
+        for i, j in self.pairs:
+            left, right = self.drivers[i], self.drivers[j]
+            self.fields[self.pair_name(i, j)] = forms.ChoiceField(
+                label=f"{left.name} or {right.name}?",
+                choices=_scale_choices(left.name, right.name),
+                initial="1",
+            )
+
+    def pair_name(self, i: int, j: int) -> str:
+        return f"pair-{self.drivers[i].pk}-{self.drivers[j].pk}"
+
+    def rows(self):
+        """(left driver, right driver, bound field) for the template."""
+        return [
+            (self.drivers[i], self.drivers[j], self[self.pair_name(i, j)]) for i, j in self.pairs
+        ]
+
+    def matrix(self):
+        judgements = {
+            (i, j): judgement_value(self.cleaned_data[self.pair_name(i, j)]) for i, j in self.pairs
+        }
+        return ahp.matrix_from_judgements(len(self.drivers), judgements)
+
+    def comparisons(self) -> dict:
+        """The judgements as stored: {"<id>,<id>": a_ij}."""
+        return {
+            f"{self.drivers[i].pk},{self.drivers[j].pk}": judgement_value(
+                self.cleaned_data[self.pair_name(i, j)]
+            )
+            for i, j in self.pairs
+        }
+
+    @classmethod
+    def initial_from(cls, drivers, comparisons: dict) -> dict:
+        initial = {}
+        for key, value in comparisons.items():
+            initial[f"pair-{key.replace(',', '-')}"] = judgement_text(value)
+        return initial
+
+
+LEVELS = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
+
+
+class ResponseForm(forms.Form):
+    """Importance and satisfaction 1..5 per driver, recommend 0..10 and a comment. A draft may
+    be partly filled; a submitted answer must be complete."""
+
+    recommend = forms.TypedChoiceField(
+        label="How likely are you to recommend working with procurement on this category?",
+        choices=[("", "—")] + [(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="0 = not at all likely, 10 = extremely likely.",
+    )
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, drivers, *args, submitting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.drivers = list(drivers)
+        self.submitting = submitting
+        for driver in self.drivers:
+            for aspect in ("importance", "satisfaction"):
+                self.fields[f"{aspect}-{driver.pk}"] = forms.TypedChoiceField(
+                    label=f"{driver.name}: {aspect}",
+                    choices=LEVELS,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
+
+    def rows(self):
+        return [
+            (driver, self[f"importance-{driver.pk}"], self[f"satisfaction-{driver.pk}"])
+            for driver in self.drivers
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.submitting:
+            missing = [name for name, value in cleaned.items() if value is None]
+            for name in missing:
+                self.add_error(name, "Needed before the answer can be submitted.")
+        return cleaned
+
+    def ratings(self):
+        return {
+            driver: (
+                self.cleaned_data.get(f"importance-{driver.pk}"),
+                self.cleaned_data.get(f"satisfaction-{driver.pk}"),
+            )
+            for driver in self.drivers
+        }
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = SurveyRound
+        fields = ["name", "opens_on", "closes_on", "anonymous", "units", "categories"]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}),
+            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "units": forms.CheckboxSelectMultiple,
+            "categories": forms.SelectMultiple(attrs={"size": 12}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", "The round cannot close before it opens.")
+        return cleaned
+
+
+class MeasureResultForm(forms.ModelForm):
+    class Meta:
+        model = MeasureResult
+        fields = ["measure", "period", "actual"]
+        widgets = {"period": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, agreement, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = agreement.measures.all()
+
+    def clean_period(self):
+        return self.cleaned_data["period"].replace(day=1)
+
+    def validate_unique(self):
+        # Recording a month again corrects it (the view updates), so not a uniqueness error.
+        pass
+
+
+class EngagementForm(forms.ModelForm):
+    class Meta:
+        model = EngagementEntry
+        fields = ["date", "unit", "category", "minutes", "people", "topic"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"minutes": "How long, in minutes."}
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,414 @@
+"""Satisfaction survey rounds: the CPO opens one, unit leads answer per category, procurement
+reads the results (NPS, importance-performance, weighted gaps, trends, comments) and voids."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from stakeholders import charts, queries, satisfaction
+from stakeholders.forms import ResponseForm, RoundForm
+from stakeholders.models import (
+    PriorityWeight,
+    SurveyRating,
+    SurveyResponse,
+    SurveyRound,
+    ValueDriver,
+)
+from workbench.charts import figure_html
+from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.permissions import (
+    editable_unit_for_user,
+    readable_responses,
+    reads_every_answer,
+    require_results_reader,
+    require_round_organiser,
+    round_for_user,
+)
+from workbench.roles import is_procurement
+
+
+def _today():
+    return timezone.localdate()
+
+
+def round_list(request):
+    """Every round for procurement, with how far answers have got; a unit lead sees the rounds
+    that ask their unit, open ones first."""
+    rounds = SurveyRound.objects.annotate(
+        unit_count=Count("units", distinct=True),
+        category_count=Count("categories", distinct=True),
+    )
+    if not is_procurement(request.user):
+        rounds = rounds.filter(units__leads=request.user)
+    submitted = dict(
+        SurveyResponse.objects.filter(submitted_at__isnull=False)
+        .values("round")
+        .annotate(n=Count("id"))
+        .values_list("round", "n")
+    )
+    today = _today()
+    rows = [
+        {
+            "round": r,
+            "open": r.is_open(today),
+            "expected": r.unit_count * r.category_count,
+            "submitted": submitted.get(r.pk, 0),
+        }
+        for r in rounds.distinct()
+    ]
+    return render(
+        request,
+        "stakeholders/round_list.html",
+        {"rows": rows, "may_open": reads_every_answer(request.user)},
+    )
+
+
+def round_create(request):
+    require_round_organiser(request)
+    form = RoundForm(request.POST or None)
+    form.fields["categories"].queryset = form.fields["categories"].queryset.filter(
+        parent__isnull=True
+    )
+    if request.method == "POST" and form.is_valid():
+        survey_round = form.save(commit=False)
+        survey_round.created_by = request.user
+        survey_round.save()
+        form.save_m2m()
+        messages.success(request, f"{survey_round.name} is set up.")
+        return redirect(survey_round)
+    return render(request, "stakeholders/round_form.html", {"form": form})
+
+
+def _missing(survey_round, units=None):
+    """(unit, category) pairs of the round with no submitted answer yet, in one query each."""
+    units = list(units if units is not None else survey_round.units.all())
+    categories = list(survey_round.categories.all())
+    states = {
+        (unit_id, category_id): submitted_at
+        for unit_id, category_id, submitted_at in survey_round.responses.values_list(
+            "unit_id", "category_id", "submitted_at"
+        )
+    }
+    rows = []
+    for unit in units:
+        for category in categories:
+            key = (unit.pk, category.pk)
+            state = "submitted" if states.get(key) else ("draft" if key in states else "to do")
+            rows.append({"unit": unit, "category": category, "state": state})
+    return rows
+
+
+def round_detail(request, pk):
+    """For a unit lead, their to-do list in this round; for procurement, who has not answered."""
+    survey_round = round_for_user(request, pk)
+    today = _today()
+    procurement = is_procurement(request.user)
+    mine = _missing(survey_round, survey_round.units.filter(leads=request.user))
+    context = {
+        "round": survey_round,
+        "open": survey_round.is_open(today),
+        "closed": today > survey_round.closes_on,
+        "todo": mine,
+        "procurement": procurement,
+    }
+    if procurement:
+        everyone = _missing(survey_round)
+        outstanding = [row for row in everyone if row["state"] != "submitted"]
+        if request.GET.get("format") in EXPORT_FORMATS:
+            return export_response(
+                request.GET["format"],
+                f"not-answered-{survey_round.pk}",
+                ["Unit", "Category", "State"],
+                [[r["unit"].name, r["category"].name, r["state"]] for r in outstanding],
+            )
+        context.update(
+            outstanding=outstanding,
+            expected=len(everyone),
+            submitted=len(everyone) - len(outstanding),
+        )
+    return render(request, "stakeholders/round_detail.html", context)
+
+
+def response_edit(request, pk, code, category_code):
+    """A unit lead's answer for one category: a draft until submitted, locked once the round
+    closes (or before it opens)."""
+    survey_round = round_for_user(request, pk)
+    unit = editable_unit_for_user(request, code)
+    if not survey_round.units.filter(pk=unit.pk).exists():
+        raise Http404("This round does not ask that unit.")
+    category = get_object_or_404(survey_round.categories, code=category_code)
+    response = SurveyResponse.objects.filter(
+        round=survey_round, unit=unit, category=category
+    ).first()
+    drivers = list(ValueDriver.objects.filter(active=True))
+    locked = not survey_round.is_open(_today())
+    submitting = "submit" in request.POST
+    initial = _initial(response)
+    form = ResponseForm(
+        drivers,
+        None if locked or request.method != "POST" else request.POST,
+        initial=initial,
+        submitting=submitting,
+    )
+    if locked:
+        for field in form.fields.values():
+            field.disabled = True
+    elif request.method == "POST" and form.is_valid():
+        _save_response(request.user, survey_round, unit, category, response, form, submitting)
+        if submitting:
+            messages.success(request, f"Your answer on {category.name} is submitted. Thank you.")
+        else:
+            messages.success(request, f"Draft saved for {category.name}.")
+        return redirect(survey_round)
+    return render(
+        request,
+        "stakeholders/response_form.html",
+        {
+            "round": survey_round,
+            "unit": unit,
+            "category": category,
+            "response": response,
+            "form": form,
+            "locked": locked,
+        },
+    )
+
+
+def _initial(response):
+    if response is None:
+        return {}
+    initial = {"recommend": response.recommend, "comment": response.comment}
+    for driver_id, importance, level in response.ratings.values_list(
+        "driver_id", "importance", "satisfaction"
+    ):
+        initial[f"importance-{driver_id}"] = importance
+        initial[f"satisfaction-{driver_id}"] = level
+    return initial
+
+
+@transaction.atomic
+def _save_response(user, survey_round, unit, category, response, form, submitting):
+    if response is None:
+        response = SurveyResponse(round=survey_round, unit=unit, category=category)
+    response.recommend = form.cleaned_data["recommend"]
+    response.comment = form.cleaned_data["comment"]
+    response.updated_by = user
+    if submitting:
+        response.submitted_at = timezone.now()
+    response.save()
+    response.ratings.all().delete()
+    SurveyRating.objects.bulk_create(
+        SurveyRating(response=response, driver=driver, importance=imp, satisfaction=sat)
+        for driver, (imp, sat) in form.ratings().items()
+    )
+
+
+# --- Results -----------------------------------------------------------------------------------
+
+
+def _nps_row(label, counts, anonymous):
+    result = satisfaction.NetPromoterScore(
+        counts["promoters"], counts["passives"], counts["detractors"]
+    )
+    shown = satisfaction.may_show(result.responses, anonymous)
+    return {"label": label, "nps": result, "shown": shown}
+
+
+def round_results(request, pk):
+    """NPS overall, by unit and by category; importance-performance; weighted gaps; trend across
+    rounds; searchable comments. A category manager reads their own categories; in an anonymous
+    round they see only figures over at least three responses and no unit names."""
+    require_results_reader(request)
+    survey_round = round_for_user(request, pk)
+    everything = reads_every_answer(request.user)
+    anonymous = survey_round.anonymous and not everything
+    readable = readable_responses(request.user)
+    responses = readable.filter(round=survey_round)
+
+    overall = _nps_row("All answers", queries.recommend_counts(responses), anonymous)
+    by_category = [
+        _nps_row(row["category__name"], row, anonymous)
+        for row in queries.recommend_counts(responses, "category__name")
+    ]
+    by_unit = (
+        []
+        if anonymous
+        else [
+            _nps_row(row["unit__name"], row, anonymous)
+            for row in queries.recommend_counts(responses, "unit__name")
+        ]
+    )
+    drivers = [
+        {
+            "driver": row["driver__name"],
+            "importance": row["importance"],
+            "satisfaction": row["satisfaction"],
+            "answers": row["answers"],
+            "quadrant": satisfaction.quadrant(row["importance"], row["satisfaction"]),
+            "gap": satisfaction.weighted_gap(row["importance"], row["satisfaction"]),
+        }
+        for row in queries.driver_means(responses)
+        if satisfaction.may_show(row["answers"], anonymous)
+    ]
+    ranked = sorted(drivers, key=lambda row: row["gap"], reverse=True)
+
+    trend = []
+    per_round = {
+        row["round"]: row
+        for row in queries.recommend_counts(
+            readable.filter(round__opens_on__lte=survey_round.opens_on), "round"
+        )
+    }
+    for r in SurveyRound.objects.filter(pk__in=per_round).order_by("opens_on"):
+        row = _nps_row(r.name, per_round[r.pk], r.anonymous and not everything)
+        if row["shown"]:
+            trend.append({"round": r.name, "score": row["nps"].score})
+
+    query = request.GET.get("q", "").strip()
+    comments = queries.submitted(responses).exclude(comment="").select_related("unit", "category")
+    if query:
+        comments = comments.filter(Q(comment__icontains=query))
+    comments = comments.order_by("category__name", "unit__name")
+    if anonymous and overall["nps"].responses < satisfaction.MIN_RESPONDENTS:
+        comments = comments.none()
+
+    export = request.GET.get("format")
+    if export in EXPORT_FORMATS:
+        return export_response(
+            export,
+            f"results-{survey_round.pk}",
+            ["Driver", "Importance", "Satisfaction", "Answers", "Quadrant", "Weighted gap"],
+            [
+                [
+                    d["driver"],
+                    d["importance"],
+                    d["satisfaction"],
+                    d["answers"],
+                    d["quadrant"],
+                    d["gap"],
+                ]
+                for d in ranked
+            ],
+        )
+    context = {
+        "round": survey_round,
+        "anonymous": anonymous,
+        "min_respondents": satisfaction.MIN_RESPONDENTS,
+        "overall": overall,
+        "by_category": by_category,
+        "by_unit": by_unit,
+        "ranked": ranked,
+        "ip_chart": figure_html(charts.importance_performance(drivers), height=460)
+        if drivers
+        else None,
+        "trend_chart": figure_html(charts.nps_trend(trend), height=300) if trend else None,
+        "comments": comments,
+        "query": query,
+    }
+    template = "stakeholders/round_results.html"
+    if request.htmx and request.GET.get("q") is not None:
+        template += "#comments"
+    return render(request, template, context)
+
+
+# --- Voids -------------------------------------------------------------------------------------
+
+
+def voids(request):
+    """Unit x category pairs where the unit is a detractor, or is unhappy (satisfaction <= 2)
+    on the driver it weights highest: where someone else will step in if procurement does not."""
+    require_results_reader(request)
+    readable = readable_responses(request.user)
+    rounds = list(
+        SurveyRound.objects.filter(
+            responses__in=readable.filter(submitted_at__isnull=False)
+        ).distinct()
+    )
+    chosen = next((r for r in rounds if str(r.pk) == request.GET.get("round")), None)
+    chosen = chosen or (rounds[0] if rounds else None)
+    rows = void_rows(request.user, chosen) if chosen else []
+    if request.GET.get("format") in EXPORT_FORMATS and chosen:
+        return export_response(
+            request.GET["format"],
+            "voids",
+            ["Unit", "Category", "Recommend", "Why"],
+            [[r["unit"], r["category"], r["recommend"], r["reason"]] for r in rows],
+        )
+    return render(
+        request,
+        "stakeholders/voids.html",
+        {"rounds": rounds, "round": chosen, "rows": rows},
+    )
+
+
+def void_rows(user, survey_round) -> list[dict]:
+    """The voids of one round that `user` may read, in a fixed number of queries."""
+    anonymous = survey_round.anonymous and not reads_every_answer(user)
+    responses = list(
+        queries.submitted(readable_responses(user).filter(round=survey_round)).values(
+            "id",
+            "unit_id",
+            "unit__name",
+            "category_id",
+            "category__name",
+            "category__code",
+            "recommend",
+        )
+    )
+    ratings: dict = {}
+    for response_id, driver, importance, level in SurveyRating.objects.filter(
+        response_id__in=[r["id"] for r in responses]
+    ).values_list("response_id", "driver__name", "importance", "satisfaction"):
+        ratings.setdefault(response_id, {})[driver] = (importance, level)
+    weights: dict = {}
+    for unit_id, category_id, driver, weight in PriorityWeight.objects.filter(
+        priority__category_id__in={r["category_id"] for r in responses}
+    ).values_list("priority__unit_id", "priority__category_id", "driver__name", "weight"):
+        weights.setdefault((unit_id, category_id), {})[driver] = weight
+    rows = []
+    for response in responses:
+        rated = ratings.get(response["id"], {})
+        # Without stated priorities, the drivers the unit rated most important stand in.
+        stated = weights.get((response["unit_id"], response["category_id"])) or {
+            driver: importance or 0 for driver, (importance, _) in rated.items()
+        }
+        top = satisfaction.top_drivers(stated)
+        unhappy = {d: rated[d][1] for d in top if d in rated}
+        if not satisfaction.is_void(response["recommend"], list(unhappy.values())):
+            continue
+        reasons = []
+        if satisfaction.recommend_group(response["recommend"]) == "detractor":
+            reasons.append(f"detractor (recommend {response['recommend']} of 10)")
+        reasons += [
+            f"satisfaction {level} on {driver}, which it weights highest"
+            for driver, level in sorted(unhappy.items())
+            if level is not None and level <= satisfaction.VOID_SATISFACTION
+        ]
+        rows.append(
+            {
+                "unit": "Withheld (anonymous round)" if anonymous else response["unit__name"],
+                "category": response["category__name"],
+                "category_code": response["category__code"],
+                "recommend": response["recommend"],
+                "reason": "; ".join(reasons),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["category"], r["unit"]))
+
+
+def open_todo_count(user) -> int:
+    """How many answers the user's units still owe in rounds open today (for the home page)."""
+    today = _today()
+    count = 0
+    for survey_round in SurveyRound.objects.filter(
+        opens_on__lte=today, closes_on__gte=today, units__leads=user
+    ).distinct():
+        count += sum(
+            1
+            for row in _missing(survey_round, survey_round.units.filter(leads=user))
+            if row["state"] != "submitted"
+        )
+    return count
