@@ -8,11 +8,7 @@ from itertools import combinations
 from django import forms
 
 from stakeholders import ahp
-from stakeholders.models import (
-    EngagementEntry,
-    MeasureResult,
-    SurveyRound,
-)
+from stakeholders.models import EngagementEntry, SurveyRound
 from stakeholders.priorities import POINTS_TOTAL, PointsError, weights_from_points
 
 
@@ -198,11 +194,15 @@ class RoundForm(forms.ModelForm):
         return cleaned
 
 
-class MeasureResultForm(forms.ModelForm):
-    class Meta:
-        model = MeasureResult
-        fields = ["measure", "period", "actual"]
-        widgets = {"period": forms.DateInput(attrs={"type": "date"})}
+class MeasureResultForm(forms.Form):
+    """The actual of one measure for a month; recording a month again corrects it."""
+
+    measure = forms.ModelChoiceField(queryset=None)
+    period = forms.DateField(
+        help_text="Any day of the month; it is kept as the month.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    actual = forms.DecimalField(max_digits=12, decimal_places=2)
 
     def __init__(self, agreement, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,10 +210,6 @@ class MeasureResultForm(forms.ModelForm):
 
     def clean_period(self):
         return self.cleaned_data["period"].replace(day=1)
-
-    def validate_unique(self):
-        # Recording a month again corrects it (the view updates), so not a uniqueness error.
-        pass
 
 
 class EngagementForm(forms.ModelForm):

@@ -1,0 +1,89 @@
+"""Service agreements seen by both sides, results recorded by either; the engagement log's
+time per unit and category."""
+
+import datetime
+
+from django.urls import reverse
+
+from stakeholders.models import EngagementEntry, MeasureResult
+from tests.factories import add_agreement
+
+
+def test_both_sides_see_the_agreement_and_the_unit_lead_records_a_result(client, company):
+    agreement = add_agreement(company)
+    measure = agreement.measures.get()
+    client.force_login(company.unit_lead)
+    assert client.get(agreement.get_absolute_url()).status_code == 200
+    response = client.post(
+        reverse("stakeholders:agreement_result", args=[agreement.pk]),
+        {"measure": measure.pk, "period": "2026-03-17", "actual": "5.4"},
+    )
+    assert response.status_code == 302
+    result = MeasureResult.objects.get()
+    assert result.period == datetime.date(2026, 3, 1)
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    assert "At risk" in page  # 5.4 days against a target of 5: within 10%
+
+    client.force_login(company.manager)
+    assert "At risk" in client.get(agreement.get_absolute_url()).content.decode()
+
+
+def test_recording_a_month_again_corrects_it(client, company):
+    agreement = add_agreement(company)
+    measure = agreement.measures.get()
+    client.force_login(company.cpo)
+    url = reverse("stakeholders:agreement_result", args=[agreement.pk])
+    client.post(url, {"measure": measure.pk, "period": "2026-03-01", "actual": "9"})
+    client.post(url, {"measure": measure.pk, "period": "2026-03-01", "actual": "4"})
+    assert list(MeasureResult.objects.values_list("actual", flat=True)) == [4]
+
+
+def test_another_units_lead_gets_404_on_the_agreement(client, company):
+    agreement = add_agreement(company)
+    client.force_login(company.other_unit_lead)
+    assert client.get(agreement.get_absolute_url()).status_code == 404
+    response = client.post(
+        reverse("stakeholders:agreement_result", args=[agreement.pk]),
+        {"measure": agreement.measures.get().pk, "period": "2026-03-01", "actual": "1"},
+    )
+    assert response.status_code == 404
+    assert not MeasureResult.objects.exists()
+    assert client.get(reverse("stakeholders:agreements")).context["rows"] == []
+
+
+def test_engagement_log_sums_time_per_unit_and_category(client, company):
+    client.force_login(company.manager)
+    for unit, category, minutes in [
+        (company.manufacturing, company.it, 60),
+        (company.manufacturing, company.facilities, 30),
+        (company.finance, company.it, 45),
+    ]:
+        response = client.post(
+            reverse("stakeholders:engagement_add"),
+            {
+                "date": "2026-06-01",
+                "unit": unit.pk,
+                "category": category.pk,
+                "minutes": minutes,
+                "people": "Priya; line managers",
+                "topic": "Quarterly review",
+            },
+        )
+        assert response.status_code == 302
+    response = client.get(reverse("stakeholders:engagement") + "?start=2026-01-01&end=2026-12-31")
+    assert [(r["unit__name"], r["minutes"]) for r in response.context["by_unit"]] == [
+        ("Manufacturing", 90),
+        ("Finance", 45),
+    ]
+    assert response.context["by_category"][0] == {"category__name": "IT & telecoms", "minutes": 105}
+    outside = client.get(reverse("stakeholders:engagement") + "?start=2025-01-01&end=2025-12-31")
+    assert outside.context["by_unit"] == []
+
+
+def test_unit_lead_sees_only_their_units_time(client, company):
+    EngagementEntry.objects.create(
+        unit=company.finance, date=datetime.date(2026, 6, 1), minutes=30, people="x", topic="y"
+    )
+    client.force_login(company.unit_lead)
+    response = client.get(reverse("stakeholders:engagement") + "?start=2026-01-01&end=2026-12-31")
+    assert response.context["by_unit"] == []
