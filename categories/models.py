@@ -334,6 +334,9 @@ class SpendSummary(models.Model):
         verbose_name_plural = "spend summaries"
         indexes = [models.Index(fields=["month"], name="spend_summary_month")]
 
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.category_id} {self.business_unit_id} {self.spend}"
+
 
 class KraljicAssessment(models.Model):
     """The category owner's own profit-impact and supply-risk scores, replacing the ones the

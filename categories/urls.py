@@ -1,10 +1,13 @@
 from django.urls import path
 
-from categories.views import imports, taxonomy
+from categories.views import cube, imports, kraljic, taxonomy
 
 app_name = "categories"
 urlpatterns = [
     path("", taxonomy.category_list, name="list"),
+    path("cube/", cube.spend_cube, name="cube"),
+    path("cube/lines/", cube.cube_lines, name="cube_lines"),
+    path("kraljic/", kraljic.kraljic_matrix, name="kraljic"),
     path("imports/", imports.import_list, name="imports"),
     path("imports/<int:pk>/", imports.import_job, name="import_job"),
     path("imports/<int:pk>/rejected/", imports.import_rejected, name="import_rejected"),
@@ -15,4 +18,5 @@ urlpatterns = [
     path("imports/fx-rates/", imports.exchange_rates, name="exchange_rates"),
     path("<str:code>/", taxonomy.category_detail, name="detail"),
     path("<str:code>/edit/", taxonomy.category_edit, name="edit"),
+    path("<str:code>/kraljic/", kraljic.kraljic_position, name="kraljic_position"),
 ]

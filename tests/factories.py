@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from categories.models import Category, SpendLine
+from categories.summary import refresh_spend_summary
 from stakeholders.models import BusinessUnit, ValueDriver
 from suppliers.models import Supplier
 from workbench.roles import ADMINISTRATOR, BUSINESS_UNIT_LEAD, CATEGORY_MANAGER, CPO
@@ -117,6 +118,7 @@ def add_spend(company: Company, count: int, *, end=datetime.date(2026, 10, 31)) 
             )
         )
     SpendLine.objects.bulk_create(lines, batch_size=2000)
+    refresh_spend_summary()  # as every import does
     return lines
 
 

@@ -20,6 +20,10 @@ MATRIX = [
     ("categories:detail", ["FM.CLEAN"], [302, 200, 200, 404, 200, 200, 200, 404]),
     ("categories:edit", ["IT"], [302, 200, 403, 403, 404, 403, 200, 404]),
     ("categories:edit", ["FM"], [302, 403, 200, 404, 403, 403, 200, 404]),
+    ("categories:cube", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("categories:cube_lines", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("categories:kraljic", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("categories:kraljic_position", ["IT"], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("suppliers:list", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("suppliers:detail", ["first-supplier"], [302, 200, 200, 403, 403, 200, 200, 403]),
     # Spend imports: administrators and category managers; undo and store-valid are POSTs.

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from categories.models import Category, ImportBatch, SpendLine
+from categories.summary import refresh_spend_summary
 from stakeholders import demo as stakeholder_demo
 from stakeholders.models import BusinessUnit, ValueDriver
 from suppliers.models import Supplier
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             if reset:
                 delete_existing_data()
             total_pennies = load_company(company, lines, self.progress)
+            refresh_spend_summary()
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses at a table that just grew a million rows.
             with connection.cursor() as cursor:
