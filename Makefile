@@ -32,7 +32,9 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	@echo "Category Workbench: http://127.0.0.1:8000"
-	$(PY) manage.py runserver --noreload 127.0.0.1:8000
+	# The import worker runs beside the server and stops with it (imports queue in the database).
+	$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		$(PY) manage.py runserver --noreload 127.0.0.1:8000
 
 test-deps:
 	scripts/install-test-deps

@@ -9,6 +9,10 @@ from rapidfuzz import fuzz, process
 # Technologies" and truncations like "PREPAID FINANCIAL SERVICES L", not "Dell" for "Bell".
 FUZZY_THRESHOLD = 90.0
 EXACT, ALIAS, FUZZY, NEW = "exact", "alias", "fuzzy", "new"
+# Words that say where or how big a company is, not which one: "Dell Technologies UK" is Dell.
+QUALIFIERS = frozenset(
+    {"uk", "gb", "europe", "emea", "international", "group", "holdings", "the", "of", "and"}
+)
 
 
 @dataclass(frozen=True)
@@ -35,14 +39,21 @@ def match_suppliers(
         elif normalised in aliases:
             matches[normalised] = SupplierMatch(ALIAS, aliases[normalised])
         else:
-            best = (
-                process.extractOne(
-                    normalised, choices, scorer=fuzz.token_sort_ratio, score_cutoff=threshold
-                )
-                if choices and len(normalised) >= 4
-                else None
+            best = next(
+                (
+                    candidate
+                    for candidate in process.extract(
+                        normalised,
+                        choices,
+                        scorer=fuzz.token_sort_ratio,
+                        score_cutoff=threshold,
+                        limit=5,
+                    )
+                    if words_agree(normalised, candidate[0])
+                ),
+                None,
             )
-            if best:
+            if best and len(normalised) >= 4:
                 matched = best[0]
                 matches[normalised] = SupplierMatch(
                     FUZZY,
@@ -54,3 +65,29 @@ def match_suppliers(
                 matches[normalised] = SupplierMatch(NEW, None, 0.0)
                 choices.append(normalised)
     return matches
+
+
+def words_agree(name: str, other: str) -> bool:
+    """Every word of `name` is in `other` nearly as spelled (a typo, or cut short as exports cut
+    long names), and numbers exactly. A high overall score alone puts "Haworth Primary Academy"
+    on "Oakworth Primary Academy", "RNIB Enterprises" on "RIBA Enterprises" and "SPV 2" on
+    "SPV One": one distinctive word differs, and that word is the company."""
+    other_words = other.split()
+    for word in name.split():
+        if word in QUALIFIERS:
+            continue
+        if word.isdigit():
+            if word not in other_words:
+                return False
+        elif len(word) > 1 and not any(
+            fuzz.ratio(word, candidate) >= 85
+            or (len(word) >= 3 and candidate.startswith(word))
+            or (
+                len(candidate) >= 3
+                and word.startswith(candidate)
+                and len(word) - len(candidate) <= 1
+            )
+            for candidate in other_words
+        ):
+            return False
+    return True

@@ -20,8 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument(
             "--mapping",
-            help="Name of a saved column mapping. Without it the mapping is proposed from the "
-            "headers and saved under the file's name.",
+            help="Name of the source's column mapping: used if saved, else proposed from the "
+            "headers and saved under this name (default: the file's name).",
         )
         parser.add_argument(
             "--store-valid-rows",
@@ -67,19 +67,18 @@ class Command(BaseCommand):
         )
 
     def _mapping(self, job, options):
-        if options["mapping"]:
-            mapping = ColumnMapping.objects.filter(name=options["mapping"]).first()
-            if mapping is None:
-                names = ", ".join(ColumnMapping.objects.values_list("name", flat=True)) or "none"
-                raise CommandError(f"No mapping named {options['mapping']!r} (saved: {names})")
-        else:
+        """The saved mapping of that name; else one proposed from the headers, saved under the
+        name (or the file's) so the next file of the source reuses it."""
+        name = options["mapping"] or Path(job.file_name).stem[:100]
+        mapping = ColumnMapping.objects.filter(name=name).first()
+        if mapping is None or not options["mapping"]:
             spec = propose_mapping(job.headers, sample_rows(job), settings.BASE_CURRENCY)
             if options["currency"]:
                 spec = replace(spec, default_currency=options["currency"].upper())
             if problems := mapping_problems(job.headers, spec):
                 raise CommandError(" ".join(problems))
             mapping, _ = ColumnMapping.objects.update_or_create(
-                name=Path(job.file_name).stem[:100],
+                name=name,
                 defaults={
                     "columns": spec.columns,
                     "date_format": spec.date_format,
@@ -87,6 +86,7 @@ class Command(BaseCommand):
                     "default_currency": spec.default_currency,
                 },
             )
+            self.stdout.write(f"Mapping {name!r} proposed from the headers: {spec.columns}")
         if options["currency"]:
             mapping.default_currency = options["currency"].upper()
         if options["create_missing_units"]:
