@@ -172,19 +172,23 @@ def _rounds(rng, units, tops, drivers, cpo, today):
         survey_round.categories.set(round_categories)
         is_open = number == len(specs) - 1
         for unit in round_units:
-            importance = _profile(unit.code, drivers, rng)
-            importance = 1 + 4 * (importance - importance.min()) / np.ptp(importance)
+            profile = _profile(unit.code, drivers, rng)
+            importance = np.clip(np.rint(1.5 + 3.5 * profile / profile.max()), 1, 5)
             for category in round_categories:
                 state = _state(rng, unit.code, is_open)
                 if state is None:
                     continue
                 service = SERVICE[category.code] + 0.3 * number
-                satisfaction = np.clip(np.rint(rng.normal(service, 0.8, len(drivers))), 1, 5)
+                # Procurement serves best what it has always chased (price), so shortfalls
+                # grow with how much a unit cares: the "concentrate here" corner fills.
+                expected = service - 0.45 * (importance - 3)
+                expected[_index(drivers, "Cost")] += 0.6
+                satisfaction = np.clip(np.rint(rng.normal(expected, 0.7)), 1, 5)
                 if (unit.code, category.code) == ("MFG", "PK"):
                     # Packaging keeps letting Manufacturing down on what it values most.
                     satisfaction[_index(drivers, "Quality")] = 2
                 recommend = int(
-                    np.clip(np.rint(satisfaction.mean() * 2.4 + rng.normal(0, 1)), 0, 10)
+                    np.clip(np.rint(2.6 * satisfaction.mean() - 2.2 + rng.normal(0, 1.3)), 0, 10)
                 )
                 response = SurveyResponse.objects.create(
                     round=survey_round,
@@ -205,7 +209,7 @@ def _rounds(rng, units, tops, drivers, cpo, today):
                     SurveyRating(
                         response=response,
                         driver=driver,
-                        importance=int(np.rint(importance[k])),
+                        importance=int(importance[k]),
                         satisfaction=int(satisfaction[k]),
                     )
                     for k, driver in enumerate(drivers)

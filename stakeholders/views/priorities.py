@@ -193,13 +193,23 @@ def category_priorities(request, code):
             rows,
         )
     flagged = disagreements(by_unit)
+    flagged_drivers = {spread.driver for spread in flagged}
+    rows = [
+        {
+            "driver": driver,
+            "weights": [unit["weights"][index] for unit in units],
+            "combined": combined[driver],
+            "flagged": driver in flagged_drivers,
+        }
+        for index, driver in enumerate(drivers)
+    ]
     context = {
         "category": category,
         "period": period,
         "currency": settings.BASE_CURRENCY,
         "drivers": drivers,
         "units": units,
-        "combined": [combined[d] for d in drivers],
+        "rows": rows,
         "disagreements": flagged,
         "chart": (
             figure_html(charts.unit_weights_bars(drivers, units, combined), height=380)
