@@ -108,11 +108,21 @@ class SpendLine(models.Model):
     )
     description = models.CharField(max_length=500, blank=True)
     document_reference = models.CharField(max_length=100, blank=True)
+    # Database defaults, so bulk writers that name only the core columns (load_demo) still work.
     gl_account = models.CharField(
-        "GL account", max_length=40, blank=True, help_text="The ledger code the invoice was booked to."
+        "GL account",
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The ledger code the invoice was booked to.",
     )
     supplier_name_in_file = models.CharField(
-        max_length=255, blank=True, help_text="The supplier as the imported file spelled it."
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The supplier as the imported file spelled it.",
     )
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="lines"
@@ -152,11 +162,14 @@ class ColumnMapping(models.Model):
         default=False, help_text='Amounts are written "1.234,56" (comma before the decimals).'
     )
     default_currency = models.CharField(
-        max_length=3, blank=True, help_text="Currency of lines when the file has no currency column."
+        max_length=3,
+        blank=True,
+        help_text="Currency of lines when the file has no currency column.",
     )
     create_missing_units = models.BooleanField(
         default=False,
-        help_text="Create a business unit for each unit name the file uses that does not exist yet.",
+        help_text="Create a business unit for each unit name the file uses that does not "
+        "exist yet.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

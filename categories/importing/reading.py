@@ -67,12 +67,13 @@ def _is_blank(cells: list[str]) -> bool:
 
 def _clean_rows(rows, headers: list[str]):
     normalised_headers = [h.strip().lower() for h in headers]
+    first_header = normalised_headers[0] if normalised_headers else ""
     for number, cells in rows:
         cells = [cell.strip() for cell in cells]
-        if _is_blank(cells):
+        if not any(cells):
             continue
         # Exports glued together from several runs repeat the header line.
-        if [cell.lower() for cell in cells] == normalised_headers:
+        if cells[0].lower() == first_header and [c.lower() for c in cells] == normalised_headers:
             continue
         yield number, cells
 

@@ -3,6 +3,7 @@ giving either a clean line ready to store or the row's errors: row, column, valu
 wrong. Pure: the caller passes the reference data in as dictionaries."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -75,10 +76,11 @@ def validate_row(
 ) -> RowResult:
     if is_total_row(cells, indexes):
         return RowResult(skipped="total row")
+    width = len(cells)
+    values = {name: cells[index] if index < width else "" for name, index in indexes.items()}
 
     def cell(name):
-        index = indexes.get(name)
-        return cells[index] if index is not None and index < len(cells) else ""
+        return values.get(name, "")
 
     errors = []
 
@@ -87,7 +89,7 @@ def validate_row(
 
     date = amount = currency = None
     try:
-        date = parse_date(cell("date"), spec.date_format)
+        date = _parse_date(cell("date"), spec.date_format)
     except ValueError as problem:
         error("date", str(problem))
     try:
@@ -95,7 +97,7 @@ def validate_row(
     except ValueError as problem:
         error("amount", str(problem))
     try:
-        currency = parse_currency(cell("currency") or spec.default_currency)
+        currency = _parse_currency(cell("currency") or spec.default_currency)
     except ValueError as problem:
         error("currency", str(problem))
     supplier_name = " ".join(cell("supplier").split())
@@ -131,7 +133,7 @@ def validate_row(
             original_amount=amount,
             currency=currency,
             supplier_name=supplier_name[:255],
-            supplier_key=normalise(supplier_name)[:255],
+            supplier_key=_supplier_key(supplier_name),
             unit_key=unit_key,
             unit_name=unit_name[:200],
             category_id=reference.categories.get(key(category_text)) if category_text else None,
@@ -140,6 +142,17 @@ def validate_row(
             document_reference=cell("document_reference")[:100],
         )
     )
+
+
+# A file repeats the same few hundred dates, currencies and suppliers on a million rows: each
+# distinct spelling is parsed once.
+_parse_date = functools.lru_cache(maxsize=8192)(parse_date)
+_parse_currency = functools.lru_cache(maxsize=512)(parse_currency)
+
+
+@functools.lru_cache(maxsize=65536)
+def _supplier_key(name: str) -> str:
+    return normalise(name)[:255]
 
 
 def field_label(name: str) -> str:

@@ -106,12 +106,13 @@ def _mapping_initial(job: ImportJob) -> dict:
     """The saved mapping whose columns this file has (the same source), else a proposal."""
     for mapping in ColumnMapping.objects.order_by("-updated_at"):
         if mapping.columns and set(mapping.columns.values()) <= set(job.headers):
-            spec, name = mapping, mapping.name
+            spec, name, saved = mapping, mapping.name, True
             break
     else:
         spec = propose_mapping(job.headers, sample_rows(job), settings.BASE_CURRENCY)
-        name = Path(job.file_name).stem[:100]
+        name, saved = Path(job.file_name).stem[:100], False
     return {
+        "saved": saved,
         "name": name,
         **{f"column_{f.name}": spec.columns.get(f.name, "") for f in FIELDS},
         "date_format": spec.date_format,
@@ -144,7 +145,8 @@ def import_job(request, pk):
 
 
 def _confirm_mapping(request, job):
-    form = MappingForm(job.headers, request.POST or None, initial=_mapping_initial(job))
+    initial = _mapping_initial(job)
+    form = MappingForm(job.headers, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         mapping, _ = ColumnMapping.objects.update_or_create(
@@ -170,6 +172,7 @@ def _confirm_mapping(request, job):
         {
             "job": job,
             "form": form,
+            "saved_mapping": initial["name"] if initial["saved"] else "",
             "headers": job.headers,
             "samples": sample_rows(job, SAMPLE_ROWS),
         },

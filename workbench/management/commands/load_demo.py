@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import NOT_PROVIDED, ProtectedError, RestrictedError
 
 from categories.models import Category, ImportBatch, SpendLine
 from categories.summary import refresh_spend_summary
@@ -290,7 +290,10 @@ def spend_columns() -> list[str]:
     unfilled = [
         field.name
         for field in meta.concrete_fields
-        if not field.primary_key and field.name not in SPEND_FIELDS and not field.null
+        if not field.primary_key
+        and field.name not in SPEND_FIELDS
+        and not field.null
+        and field.db_default is NOT_PROVIDED
     ]
     if unfilled:
         raise CommandError(f"load_demo does not fill SpendLine.{', '.join(unfilled)}; update it.")
