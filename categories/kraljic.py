@@ -87,21 +87,32 @@ def suggested_impact(spend_share: float, peers: int) -> int:
     return LOWEST + sum(against_even >= step for step in IMPACT_STEPS)
 
 
-# HHI at which the concentration score steps up: the merger guidelines' bands, split once more
-# at each end so the five scores spread out.
-HHI_STEPS = (1_000, MODERATELY_CONCENTRATED, HIGHLY_CONCENTRATED, 5_000)
 # Fewest suppliers at each score from 5 down: a sole source is as risky as it gets.
 SUPPLIER_COUNT_RISK = ((1, 5), (2, 4), (4, 3), (9, 2))
 
 
+def concentration_risk(hhi: float | None) -> int:
+    """1..5 from the HHI: the merger guidelines' moderate band (1,500 to 2,500) is the middle
+    score 3, highly concentrated (above 2,500) is 4, and 5 from 5,000 (a supplier holding
+    about 70% of spend or more); below 1,500 splits at 1,000."""
+    if hhi is None or hhi < 1_000:
+        return 1
+    if hhi < MODERATELY_CONCENTRATED:
+        return 2
+    if hhi <= HIGHLY_CONCENTRATED:
+        return 3
+    if hhi < 5_000:
+        return 4
+    return 5
+
+
 def suggested_risk(hhi: float | None, supplier_count: int) -> int:
     """Supply risk 1..5: the higher of what concentration (HHI) and the number of suppliers
-    say, since either one alone makes supply hard to secure. A category nobody supplies yet
-    is scored on its (lack of) suppliers."""
-    by_concentration = LOWEST if hhi is None else LOWEST + sum(hhi >= s for s in HHI_STEPS)
+    say, since either one alone makes supply hard to secure. A category without spend scores
+    the lowest: the data says nothing about it."""
     by_count = LOWEST
     for most, score in SUPPLIER_COUNT_RISK:
         if 0 < supplier_count <= most:
             by_count = score
             break
-    return max(by_concentration, by_count)
+    return max(concentration_risk(hhi), by_count)

@@ -33,12 +33,9 @@ class KraljicAssessmentForm(forms.ModelForm):
             "supply_risk": forms.Select(choices=SCORES),
             "reason": forms.Textarea(attrs={"rows": 3}),
         }
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Say why the data's suggestion does not fit.")
-        return reason
+        error_messages = {
+            "reason": {"required": "Say why the data's suggestion does not fit this category."}
+        }
 
 
 def _levels() -> list[int]:
