@@ -177,11 +177,12 @@ def kraljic_matrix(points: list[dict], quadrants: dict, currency: str) -> go.Fig
             opacity=0.08,
             layer="below",
         )
+        # Names sit in the outer corners, away from the middle where most bubbles fall.
         figure.add_annotation(
             x=x0 + 0.08 if x0 < high else x1 - 0.08,
-            y=y1 - 0.08,
+            y=y1 - 0.08 if y0 >= high else y0 + 0.08,
             xanchor="left" if x0 < high else "right",
-            yanchor="top",
+            yanchor="top" if y0 >= high else "bottom",
             text=f"<b>{quadrants[key].name}</b><br>{quadrants[key].approach}",
             showarrow=False,
             align="left" if x0 < high else "right",
