@@ -264,6 +264,8 @@ def bench_import():
     )
     print(f"bare COPY of the same file: {bare:.1f} s ({IMPORT_LINES / bare:,.0f} rows/s)")
     print(f"import / bare COPY throughput ratio: {bare / seconds:.2f} (target >= 0.3)")
+    phases = ", ".join(f"{phase} {value:.1f} s" for phase, value in job.summary["seconds"].items())
+    print(f"import phases: {phases}")
 
 
 if __name__ == "__main__":

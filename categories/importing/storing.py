@@ -13,6 +13,7 @@ import io
 import logging
 import re
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -146,10 +147,15 @@ def run_job(job_id: int) -> ImportJob:
         return job
     _progress(job, status=ImportJob.RUNNING, rows_done=0, message="")
     scratch = None
+    seconds = {}
     try:
+        started = time.perf_counter()
         scratch = _validate_into_scratch(job)
+        seconds["validate"] = time.perf_counter() - started
         if job.status == ImportJob.RUNNING:
+            started = time.perf_counter()
             _store(job, scratch)
+            seconds["store"] = time.perf_counter() - started
     except (UnreadableFile, ImportRefused) as refusal:
         _finish(job, ImportJob.REJECTED, str(refusal))
     except Exception as error:  # the job page must say it failed, whatever the cause
@@ -158,7 +164,12 @@ def run_job(job_id: int) -> ImportJob:
     finally:
         if scratch:
             scratch.unlink(missing_ok=True)
-    refresh_spend_summary()
+    if job.status == ImportJob.STORED:
+        started = time.perf_counter()
+        refresh_spend_summary()
+        seconds["refresh_summary"] = time.perf_counter() - started
+        job.summary["seconds"] = {phase: round(value, 2) for phase, value in seconds.items()}
+        _progress(job, summary=job.summary)
     return job
 
 
