@@ -2,10 +2,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.shortcuts import render
+from django.utils import timezone
 
 from categories import charts, cube
 from categories.models import Category, ImportBatch, SpendLine
-from stakeholders.models import BusinessUnit, ValueDriver
+from stakeholders import queries as stakeholder_queries
+from stakeholders.models import BusinessUnit, SurveyRound, ValueDriver
 from workbench.charts import figure_html
 from workbench.permissions import units_led_by
 from workbench.roles import (
@@ -29,7 +31,7 @@ def home(request):
         if BUSINESS_UNIT_LEAD in roles:
             context["unit_lead"] = _unit_lead_home(request.user, period)
         if CPO in roles:
-            context["portfolio"] = _portfolio_home(period)
+            context["portfolio"] = _portfolio_home(period, request.user)
     if ADMINISTRATOR in roles:
         context["administration"] = _administrator_home()
     return render(request, "workbench/home.html", context)
@@ -51,6 +53,7 @@ def _unit_lead_home(user, period):
     monthly = cube.monthly_spend(lines, period)
     return {
         "units": units,
+        "todo": _unit_lead_todo(user, units, period),
         "categories": categories[:15],
         "category_count": len(categories),
         "total": sum(row["spend"] for row in categories),
@@ -60,7 +63,21 @@ def _unit_lead_home(user, period):
     }
 
 
-def _portfolio_home(period):
+def _unit_lead_todo(user, units, period):
+    """What the lead still owes procurement: priorities not given, answers in open rounds."""
+    missing = sum(
+        stakeholder_queries.categories_bought_by(unit, period)
+        .filter(priority_method__isnull=True)
+        .count()
+        for unit in units
+    )
+    return {
+        "priorities_missing": missing,
+        "answers_owed": stakeholder_queries.answers_owed(user, timezone.localdate()),
+    }
+
+
+def _portfolio_home(period, user):
     totals = cube.portfolio_totals(period)
     by_top_category = cube.spend_by_top_category(period)
     return {
@@ -68,9 +85,25 @@ def _portfolio_home(period):
         "change": cube.change_ratio(totals["spend"], totals["previous_spend"]),
         "top_categories": by_top_category,
         "owned_share": _share_with_owner(by_top_category, totals["spend"]),
+        "voids": _latest_voids(user),
         "chart": figure_html(
             charts.spend_by_category_bar(by_top_category, settings.BASE_CURRENCY), height=420
         ),
+    }
+
+
+def _latest_voids(user):
+    """The voids of the latest round with submitted answers, for the CPO's count."""
+    survey_round = (
+        SurveyRound.objects.filter(responses__submitted_at__isnull=False)
+        .order_by("-opens_on")
+        .first()
+    )
+    if survey_round is None:
+        return None
+    return {
+        "round": survey_round,
+        "count": len(stakeholder_queries.voids_in_round(user, survey_round)),
     }
 
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from stakeholders import charts, queries, satisfaction
 from stakeholders.forms import ResponseForm, RoundForm
 from stakeholders.models import (
-    PriorityWeight,
     SurveyRating,
     SurveyResponse,
     SurveyRound,
@@ -82,31 +81,12 @@ def round_create(request):
     return render(request, "stakeholders/round_form.html", {"form": form})
 
 
-def _missing(survey_round, units=None):
-    """(unit, category) pairs of the round with no submitted answer yet, in one query each."""
-    units = list(units if units is not None else survey_round.units.all())
-    categories = list(survey_round.categories.all())
-    states = {
-        (unit_id, category_id): submitted_at
-        for unit_id, category_id, submitted_at in survey_round.responses.values_list(
-            "unit_id", "category_id", "submitted_at"
-        )
-    }
-    rows = []
-    for unit in units:
-        for category in categories:
-            key = (unit.pk, category.pk)
-            state = "submitted" if states.get(key) else ("draft" if key in states else "to do")
-            rows.append({"unit": unit, "category": category, "state": state})
-    return rows
-
-
 def round_detail(request, pk):
     """For a unit lead, their to-do list in this round; for procurement, who has not answered."""
     survey_round = round_for_user(request, pk)
     today = _today()
     procurement = is_procurement(request.user)
-    mine = _missing(survey_round, survey_round.units.filter(leads=request.user))
+    mine = queries.answer_states(survey_round, survey_round.units.filter(leads=request.user))
     context = {
         "round": survey_round,
         "open": survey_round.is_open(today),
@@ -115,7 +95,7 @@ def round_detail(request, pk):
         "procurement": procurement,
     }
     if procurement:
-        everyone = _missing(survey_round)
+        everyone = queries.answer_states(survey_round)
         outstanding = [row for row in everyone if row["state"] != "submitted"]
         if request.GET.get("format") in EXPORT_FORMATS:
             return export_response(
@@ -329,7 +309,7 @@ def voids(request):
     )
     chosen = next((r for r in rounds if str(r.pk) == request.GET.get("round")), None)
     chosen = chosen or (rounds[0] if rounds else None)
-    rows = void_rows(request.user, chosen) if chosen else []
+    rows = queries.voids_in_round(request.user, chosen) if chosen else []
     if request.GET.get("format") in EXPORT_FORMATS and chosen:
         return export_response(
             request.GET["format"],
@@ -342,73 +322,3 @@ def voids(request):
         "stakeholders/voids.html",
         {"rounds": rounds, "round": chosen, "rows": rows},
     )
-
-
-def void_rows(user, survey_round) -> list[dict]:
-    """The voids of one round that `user` may read, in a fixed number of queries."""
-    anonymous = survey_round.anonymous and not reads_every_answer(user)
-    responses = list(
-        queries.submitted(readable_responses(user).filter(round=survey_round)).values(
-            "id",
-            "unit_id",
-            "unit__name",
-            "category_id",
-            "category__name",
-            "category__code",
-            "recommend",
-        )
-    )
-    ratings: dict = {}
-    for response_id, driver, importance, level in SurveyRating.objects.filter(
-        response_id__in=[r["id"] for r in responses]
-    ).values_list("response_id", "driver__name", "importance", "satisfaction"):
-        ratings.setdefault(response_id, {})[driver] = (importance, level)
-    weights: dict = {}
-    for unit_id, category_id, driver, weight in PriorityWeight.objects.filter(
-        priority__category_id__in={r["category_id"] for r in responses}
-    ).values_list("priority__unit_id", "priority__category_id", "driver__name", "weight"):
-        weights.setdefault((unit_id, category_id), {})[driver] = weight
-    rows = []
-    for response in responses:
-        rated = ratings.get(response["id"], {})
-        # Without stated priorities, the drivers the unit rated most important stand in.
-        stated = weights.get((response["unit_id"], response["category_id"])) or {
-            driver: importance or 0 for driver, (importance, _) in rated.items()
-        }
-        top = satisfaction.top_drivers(stated)
-        unhappy = {d: rated[d][1] for d in top if d in rated}
-        if not satisfaction.is_void(response["recommend"], list(unhappy.values())):
-            continue
-        reasons = []
-        if satisfaction.recommend_group(response["recommend"]) == "detractor":
-            reasons.append(f"detractor (recommend {response['recommend']} of 10)")
-        reasons += [
-            f"satisfaction {level} on {driver}, which it weights highest"
-            for driver, level in sorted(unhappy.items())
-            if level is not None and level <= satisfaction.VOID_SATISFACTION
-        ]
-        rows.append(
-            {
-                "unit": "Withheld (anonymous round)" if anonymous else response["unit__name"],
-                "category": response["category__name"],
-                "category_code": response["category__code"],
-                "recommend": response["recommend"],
-                "reason": "; ".join(reasons),
-            }
-        )
-    return sorted(rows, key=lambda r: (r["category"], r["unit"]))
-
-
-def open_todo_count(user) -> int:
-    """How many answers the user's units still owe in rounds open today (for the home page)."""
-    today = _today()
-    count = 0
-    for survey_round in SurveyRound.objects.filter(
-        opens_on__lte=today, closes_on__gte=today, units__leads=user
-    ).distinct():
-        count += sum(
-            1
-            for row in _missing(survey_round, survey_round.units.filter(leads=user))
-            if row["state"] != "submitted"
-        )
-    return count
