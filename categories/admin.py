@@ -27,3 +27,44 @@ class SpendLineAdmin(admin.ModelAdmin):
     search_fields = ["document_reference", "description"]
     # A count over a million lines on every page would make the admin crawl.
     show_full_result_count = False
+
+
+# --- Importing spend ---------------------------------------------------------------------------
+from categories.models import (  # noqa: E402
+    ClassificationRule,
+    ColumnMapping,
+    ExchangeRate,
+    ImportJob,
+)
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin):
+    list_display = ["name", "date_format", "decimal_comma", "default_currency", "updated_at"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["currency", "month", "rate"]
+    list_filter = ["currency"]
+
+
+@admin.register(ClassificationRule)
+class ClassificationRuleAdmin(admin.ModelAdmin):
+    list_display = ["kind", "supplier", "gl_account", "keyword", "category"]
+    list_filter = ["kind"]
+    raw_id_fields = ["supplier", "category"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "file_name",
+        "status",
+        "rows_total",
+        "lines_stored",
+        "error_count",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    readonly_fields = ["content_hash", "stored_path", "batch", "created_at", "finished_at"]

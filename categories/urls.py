@@ -16,6 +16,7 @@ urlpatterns = [
     path("imports/supplier-matches/", imports.supplier_matches, name="supplier_matches"),
     path("imports/unclassified/", imports.unclassified, name="unclassified"),
     path("imports/fx-rates/", imports.exchange_rates, name="exchange_rates"),
+    path("imports/rules/", imports.classification_rules, name="classification_rules"),
     path("<str:code>/", taxonomy.category_detail, name="detail"),
     path("<str:code>/edit/", taxonomy.category_edit, name="edit"),
     path("<str:code>/kraljic/", kraljic.kraljic_position, name="kraljic_position"),

@@ -108,3 +108,18 @@ class RatesUploadForm(forms.Form):
 
 class ClassifyForm(forms.Form):
     category = forms.CharField(label="Category code", max_length=40)
+
+
+class RuleForm(forms.Form):
+    """A GL-account or keyword rule; supplier rules come from the unclassified-spend page."""
+
+    kind = forms.ChoiceField(
+        choices=[("gl_account", "GL account"), ("keyword", "Keyword in the description")]
+    )
+    value = forms.CharField(
+        label="GL account or keyword", max_length=100, help_text="e.g. 6100, or “toner”."
+    )
+    category = forms.CharField(label="Category code", max_length=40)
+
+    def clean_value(self):
+        return " ".join(self.cleaned_data["value"].split())

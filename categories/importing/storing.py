@@ -154,6 +154,7 @@ def run_job(job_id: int) -> ImportJob:
         seconds["validate"] = time.perf_counter() - started
         if job.status == ImportJob.RUNNING:
             started = time.perf_counter()
+            _progress(job, message="Every row checked; storing the lines in one transaction.")
             _store(job, scratch)
             seconds["store"] = time.perf_counter() - started
     except (UnreadableFile, ImportRefused) as refusal:

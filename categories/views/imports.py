@@ -16,7 +16,13 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from categories.importing.forms import ClassifyForm, MappingForm, RatesUploadForm, UploadForm
+from categories.importing.forms import (
+    ClassifyForm,
+    MappingForm,
+    RatesUploadForm,
+    RuleForm,
+    UploadForm,
+)
 from categories.importing.mapping import FIELDS, propose_mapping
 from categories.importing.rates import parse_rates
 from categories.importing.reading import UnreadableFile
@@ -369,4 +375,64 @@ def exchange_rates(request):
         request,
         "categories/imports/exchange_rates.html",
         {"form": form, "page": page, "base_currency": settings.BASE_CURRENCY},
+    )
+
+
+def classification_rules(request):
+    """The rules that classify imported lines, in their order of precedence; GL-account and
+    keyword rules are added here (supplier rules on the unclassified-spend page)."""
+    require_importer(request)
+    form = RuleForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("delete"):
+        rule = get_object_or_404(
+            ClassificationRule.objects.select_related("category"), pk=request.POST["delete"]
+        )
+        if not may_change_category(request.user, rule.category):
+            messages.error(request, "Only the category's owner or an administrator may remove it.")
+        else:
+            rule.delete()
+            messages.success(request, f"Rule removed: {rule}.")
+        return redirect("categories:classification_rules")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        category = Category.objects.filter(code=data["category"].strip()).first()
+        if category is None:
+            form.add_error("category", "No category has this code.")
+        elif not may_change_category(request.user, category):
+            form.add_error("category", "You may add rules only for categories you own.")
+        else:
+            field = "gl_account" if data["kind"] == ClassificationRule.GL_ACCOUNT else "keyword"
+            rule, _ = ClassificationRule.objects.update_or_create(
+                kind=data["kind"],
+                **{field: data["value"]},
+                defaults={"category": category, "created_by": request.user},
+            )
+            messages.success(request, f"Rule saved: {rule}. It applies to the next imports.")
+            return redirect("categories:classification_rules")
+    order = {kind: rank for rank, kind in enumerate(ClassificationRule.PRECEDENCE)}
+    rules = sorted(
+        ClassificationRule.objects.select_related("supplier", "category"),
+        key=lambda rule: (order[rule.kind], str(rule)),
+    )
+    if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
+        return export_response(
+            export_format,
+            "classification-rules",
+            ["Kind", "Supplier", "GL account", "Keyword", "Category code", "Category"],
+            (
+                [
+                    r.get_kind_display(),
+                    r.supplier.name if r.supplier else "",
+                    r.gl_account,
+                    r.keyword,
+                    r.category.code,
+                    r.category.name,
+                ]
+                for r in rules
+            ),
+        )
+    return render(
+        request,
+        "categories/imports/classification_rules.html",
+        {"form": form, "rules": rules, "categories": Category.objects.only("code", "name")},
     )

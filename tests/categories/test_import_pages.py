@@ -228,3 +228,27 @@ def test_bad_fx_file_saves_nothing_and_names_the_row(client, company):
     )
     assert "Row 3" in response.context["form"].errors["file"][0]
     assert not ExchangeRate.objects.exists()
+
+
+def test_gl_account_and_keyword_rules_are_added_on_the_rules_page(client, company):
+    client.force_login(company.manager)
+    url = reverse("categories:classification_rules")
+    client.post(url, {"kind": "gl_account", "value": "6100", "category": "IT.HW"})
+    client.post(url, {"kind": "keyword", "value": "licence", "category": "IT.SW"})
+    refused = client.post(url, {"kind": "keyword", "value": "mop", "category": "FM.CLEAN"})
+    assert "only for categories you own" in refused.context["form"].errors["category"][0]
+    page = client.get(url)
+    assert [str(rule) for rule in page.context["rules"]] == [
+        "GL account 6100 → IT.HW",
+        "Keyword in description 'licence' → IT.SW",
+    ]
+    import_file(
+        csv_bytes(
+            "2026-01-01,Other Ltd,1,GBP,FIN,,6100,,A",
+            "2026-01-01,Other Ltd,2,GBP,FIN,,7000,Annual Licence fee,B",
+        )
+    )
+    assert dict(SpendLine.objects.values_list("document_reference", "category__code")) == {
+        "A": "IT.HW",
+        "B": "IT.SW",
+    }

@@ -39,6 +39,7 @@ PAGES = [
     ("categories:unclassified", [], "manager"),
     ("categories:supplier_matches", [], "administrator"),
     ("categories:exchange_rates", [], "administrator"),
+    ("categories:classification_rules", [], "manager"),
 ]
 MAX_QUERIES = 14
 

@@ -35,6 +35,7 @@ MATRIX = [
     ("categories:supplier_matches", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("categories:unclassified", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("categories:exchange_rates", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("categories:classification_rules", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("stakeholders:units", [], [302, 200, 200, 200, 200, 200, 200, 200]),
     ("stakeholders:unit", ["MFG"], [302, 200, 200, 200, 404, 200, 200, 404]),
     ("stakeholders:unit", ["FIN"], [302, 200, 200, 404, 200, 200, 200, 404]),
