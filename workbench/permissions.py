@@ -74,8 +74,8 @@ def unit_for_user(request, code: str) -> BusinessUnit:
 
 
 def supplier_for_user(request, pk: int) -> Supplier:
-    require_procurement(request)
-    return get_object_or_404(Supplier, pk=pk)
+    """A supplier the user may see (see `supplier_access` in the suppliers section below)."""
+    return supplier_access(request, pk)[0]
 
 
 # --- Stakeholders: priorities, survey rounds, agreements, engagement --------------------------
@@ -176,3 +176,110 @@ def undoable_import_job_for_user(request, pk: int):
     if not (has_role(request.user, ADMINISTRATOR) or job.created_by_id == request.user.pk):
         raise PermissionDenied("Only an administrator or the person who imported it may undo it.")
     return job
+
+
+# --- Suppliers: records, segments, plans, scorecards, contracts -------------------------------
+# Procurement reads every supplier; a category manager changes the suppliers that have spend in
+# categories they own; a unit lead sees (and rates) only the suppliers their unit buys from.
+
+
+def readable_suppliers(user):
+    from workbench.roles import BUSINESS_UNIT_LEAD
+
+    if is_procurement(user):
+        return Supplier.objects.all()
+    if has_role(user, BUSINESS_UNIT_LEAD):
+        bought = SpendLine.objects.filter(business_unit__leads=user).values("supplier")
+        return Supplier.objects.filter(pk__in=bought)
+    return None
+
+
+def require_supplier_reader(request):
+    if readable_suppliers(request.user) is None:
+        raise PermissionDenied("Supplier pages are for procurement and business-unit leads.")
+
+
+def may_change_supplier(user, supplier: Supplier) -> bool:
+    """Administrators, and category managers whose categories the supplier has spend in."""
+    if has_role(user, ADMINISTRATOR):
+        return True
+    if not has_role(user, CATEGORY_MANAGER):
+        return False
+    return (
+        SpendLine.objects.filter(supplier=supplier).filter(owned_category_filter(user)).exists()
+    )
+
+
+def supplier_access(request, pk: int) -> tuple[Supplier, bool]:
+    """The supplier and whether the user may change it; 404 when a unit lead's unit does not
+    buy from it."""
+    suppliers = readable_suppliers(request.user)
+    if suppliers is None:
+        raise PermissionDenied("Supplier pages are for procurement and business-unit leads.")
+    supplier = get_object_or_404(suppliers, pk=pk)
+    return supplier, may_change_supplier(request.user, supplier)
+
+
+def editable_supplier_for_user(request, pk: int) -> Supplier:
+    supplier, may_change = supplier_access(request, pk)
+    if not may_change:
+        raise PermissionDenied(
+            "Only the manager of a category this supplier sells in, or an administrator, "
+            "may change it."
+        )
+    return supplier
+
+
+def rating_units(user, supplier: Supplier):
+    """The units the user leads that buy from the supplier: whose scorecard they may fill."""
+    return BusinessUnit.objects.filter(
+        leads=user, pk__in=SpendLine.objects.filter(supplier=supplier).values("business_unit")
+    )
+
+
+def ratable_supplier_for_user(request, pk: int) -> tuple[Supplier, bool, list]:
+    """The supplier, whether the user rates for procurement (they may change it), and the units
+    they may rate for; PermissionDenied when neither."""
+    supplier, may_change = supplier_access(request, pk)
+    units = list(rating_units(request.user, supplier))
+    if not may_change and not units:
+        raise PermissionDenied(
+            "Scorecards are filled by the supplier's category managers and the leads of the "
+            "units that buy from it."
+        )
+    return supplier, may_change, units
+
+
+def evaluation_for_user(request, pk: int):
+    """A scorecard evaluation: procurement reads all; a unit lead only their own unit's."""
+    from suppliers.models import Evaluation
+
+    require_supplier_reader(request)
+    evaluations = Evaluation.objects.select_related(
+        "supplier", "template", "business_unit", "evaluator"
+    )
+    if not is_procurement(request.user):
+        evaluations = evaluations.filter(business_unit__leads=request.user)
+    return get_object_or_404(evaluations, pk=pk)
+
+
+def require_supplier_manager(request):
+    """The KPI catalogue, scorecard templates and merges: category managers and administrators."""
+    if not has_role(request.user, CATEGORY_MANAGER, ADMINISTRATOR):
+        raise PermissionDenied("This is for category managers and administrators.")
+
+
+def editable_supplier_part(request, model, pk: int):
+    """A contract, idea, risk or plan row whose supplier the user may change."""
+    item = get_object_or_404(model.objects.select_related("supplier"), pk=pk)
+    editable_supplier_for_user(request, item.supplier_id)
+    return item
+
+
+def undoable_merge_for_user(request, pk: int):
+    """A merge not yet undone, on a supplier the user may change."""
+    from suppliers.models import SupplierMerge
+
+    merge = get_object_or_404(SupplierMerge, pk=pk, undone_at__isnull=True)
+    editable_supplier_for_user(request, merge.kept_id)
+    return merge

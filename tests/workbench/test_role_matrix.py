@@ -7,6 +7,8 @@ The matrix is the written answer to "who may see what"; a URL added without a ro
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.suppliers.builders import supplier_args
+
 ROLES = ["anonymous", "manager", "othermanager", "unitlead", "otherlead", "cpo", "admin", "nobody"]
 
 # url name, args, then the status for each role in ROLES order. 302 for anonymous is the
@@ -24,8 +26,28 @@ MATRIX = [
     ("categories:cube_lines", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("categories:kraljic", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("categories:kraljic_position", ["IT"], [302, 200, 200, 403, 403, 200, 200, 403]),
-    ("suppliers:list", [], [302, 200, 200, 403, 403, 200, 200, 403]),
-    ("suppliers:detail", ["first-supplier"], [302, 200, 200, 403, 403, 200, 200, 403]),
+    # Suppliers: procurement reads all; a unit lead sees (and rates) the suppliers their unit
+    # buys from; a category manager changes suppliers with spend in their categories.
+    ("suppliers:list", [], [302, 200, 200, 200, 200, 200, 200, 403]),
+    ("suppliers:detail", ["first-supplier"], [302, 200, 200, 200, 404, 200, 200, 403]),
+    ("suppliers:segments", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("suppliers:merges", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("suppliers:merge_undo", ["dell-merge"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("suppliers:contracts", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("suppliers:kpis", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("suppliers:template_add", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("suppliers:scorecard", ["mfg-evaluation"], [302, 200, 200, 200, 404, 200, 200, 403]),
+    ("suppliers:idea_status", ["dell-idea"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("suppliers:segment", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    ("suppliers:merge", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    ("suppliers:relationship_plan", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    ("suppliers:action_add", ["planned-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    ("suppliers:meeting_add", ["planned-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    ("suppliers:evaluate", ["first-supplier"], [302, 200, 403, 200, 404, 403, 200, 403]),
+    ("suppliers:contract_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    ("suppliers:engagement_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    ("suppliers:idea_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    ("suppliers:risk_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
     # Spend imports: administrators and category managers; undo and store-valid are POSTs.
     ("categories:imports", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("categories:import_job", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
@@ -112,7 +134,7 @@ def _refused_import():
 
 @pytest.mark.parametrize(("name", "args", "statuses"), MATRIX)
 def test_each_role_gets_the_expected_status(client, company_with_spend, name, args, statuses):
-    args = _stakeholder_args(args, company_with_spend)
+    args = supplier_args(_stakeholder_args(args, company_with_spend), company_with_spend)
     url = reverse(name, args=_resolve_args(args, company_with_spend))
     seen = {}
     for role in ROLES:

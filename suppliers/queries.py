@@ -1,0 +1,211 @@
+"""The supplier aggregates that pages, exports and the demo share, summed by the database."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum, Value
+
+from categories import cube
+from categories.models import Category, SpendLine, SpendSummary
+from categories.summary import kraljic_positions
+from suppliers import scorecards, segmentation
+from suppliers.models import SEGMENTS, Supplier, SupplierAlias, SupplierEngagement
+from suppliers.names import normalise
+
+# The Kraljic level segments read: the same default as the Kraljic page (second level).
+KRALJIC_DEPTH = 1
+# Spend bands over the latest twelve months, in the base currency: key, label, low, high.
+SPEND_BANDS = [
+    ("1m", "1m and over", Decimal(1_000_000), None),
+    ("100k", "100k – 1m", Decimal(100_000), Decimal(1_000_000)),
+    ("10k", "10k – 100k", Decimal(10_000), Decimal(100_000)),
+    ("under10k", "Under 10k", Decimal("0.01"), Decimal(10_000)),
+    ("none", "No spend", None, Decimal("0.01")),
+]
+
+
+@dataclass(frozen=True)
+class SupplierFilter:
+    query: str = ""
+    segment: str = ""
+    category: Category | None = None
+    country: str = ""
+    band: str = ""
+
+    def as_params(self) -> dict:
+        params = {
+            "q": self.query,
+            "segment": self.segment,
+            "category": self.category.code if self.category else "",
+            "country": self.country,
+            "band": self.band,
+        }
+        return {key: value for key, value in params.items() if value}
+
+
+def supplier_filter_from(params) -> SupplierFilter:
+    """Read the list's filters from the address; unknown values are ignored, not errors."""
+    segment = params.get("segment", "")
+    band = params.get("band", "")
+    category = None
+    if params.get("category"):
+        category = Category.objects.filter(code=params["category"]).first()
+    return SupplierFilter(
+        query=params.get("q", "").strip(),
+        segment=segment if segment in dict(SEGMENTS) or segment == "none" else "",
+        category=category,
+        country=params.get("country", "").strip().upper()[:2],
+        band=band if band in {key for key, *_ in SPEND_BANDS} else "",
+    )
+
+
+def supplier_table(filters: SupplierFilter, period, suppliers=None):
+    """Suppliers with their spend and number of categories over the period, largest first."""
+    suppliers = Supplier.objects.all() if suppliers is None else suppliers
+    if filters.query:
+        suppliers = suppliers.filter(
+            Q(name__icontains=filters.query)
+            | Q(normalised_name__contains=normalise(filters.query))
+            | Q(
+                pk__in=SupplierAlias.objects.filter(
+                    normalised_name__contains=normalise(filters.query)
+                ).values("supplier")
+            )
+        )
+    if filters.segment == "none":
+        suppliers = suppliers.filter(segment="")
+    elif filters.segment:
+        suppliers = suppliers.filter(segment=filters.segment)
+    if filters.country:
+        suppliers = suppliers.filter(country=filters.country)
+    if period is None:
+        return suppliers.annotate(
+            spend=Value(Decimal(0), output_field=cube.MONEY), category_count=Value(0)
+        ).order_by("name")
+    if filters.category:
+        in_category = SpendLine.objects.filter(
+            category__path__startswith=filters.category.path,
+            date__range=(period.start, period.end),
+        ).values("supplier")
+        suppliers = suppliers.filter(pk__in=in_category)
+    in_period = Q(spend_lines__date__range=(period.start, period.end))
+    suppliers = suppliers.annotate(
+        spend=cube.period_spend(period),
+        category_count=Count("spend_lines__category", filter=in_period, distinct=True),
+    )
+    for key, _label, low, high in SPEND_BANDS:
+        if key == filters.band:
+            if low is not None:
+                suppliers = suppliers.filter(spend__gte=low)
+            if high is not None:
+                suppliers = suppliers.filter(spend__lt=high)
+    return suppliers.order_by("-spend", "name")
+
+
+def spend_by_supplier(period) -> dict:
+    """Supplier id → spend over the period, from the spend summary."""
+    return dict(
+        SpendSummary.objects.filter(month__range=(period.start, period.end))
+        .values("supplier")
+        .annotate(spend=Sum("spend"))
+        .order_by()
+        .values_list("supplier", "spend")
+    )
+
+
+def quadrant_of_category(period) -> dict:
+    """Category path → Kraljic quadrant key of its positioned ancestor (or itself)."""
+    return {
+        position.category.path: position.quadrant.key
+        for position in kraljic_positions(KRALJIC_DEPTH, period)
+    }
+
+
+def spend_by_quadrant(period, supplier_ids=None) -> dict:
+    """Supplier id → {quadrant: spend} over the period; spend outside positioned categories
+    (unclassified, or above the Kraljic level) is left out."""
+    quadrants = quadrant_of_category(period)
+    rows = SpendSummary.objects.filter(
+        month__range=(period.start, period.end), category__isnull=False
+    )
+    if supplier_ids is not None:
+        rows = rows.filter(supplier__in=supplier_ids)
+    pairs = rows.values("supplier", "category__path").annotate(spend=Sum("spend")).order_by()
+    result = defaultdict(lambda: defaultdict(Decimal))
+    for pair in pairs:
+        path = pair["category__path"]
+        for prefix, quadrant in quadrants.items():
+            if path.startswith(prefix):
+                result[pair["supplier"]][quadrant] += pair["spend"]
+                break
+    return result
+
+
+def suggested_segments(period, supplier_ids=None) -> dict:
+    """Supplier id → (segment, reason) for the given suppliers (all when None)."""
+    totals = spend_by_supplier(period)
+    ranked = segmentation.shares_ranked_above(totals)
+    by_quadrant = spend_by_quadrant(period, supplier_ids)
+    ids = (
+        supplier_ids if supplier_ids is not None else Supplier.objects.values_list("pk", flat=True)
+    )
+    return {
+        pk: segmentation.suggest_segment(
+            totals.get(pk, Decimal(0)), ranked.get(pk), by_quadrant.get(pk, {})
+        )
+        for pk in ids
+    }
+
+
+def segment_overview(period, today: datetime.date) -> list[dict]:
+    """Per segment: suppliers, spend over the period, and hours spent with them in the twelve
+    months to `today`, with each as a share of the whole."""
+    counts = dict(
+        Supplier.objects.values("segment").annotate(n=Count("pk")).values_list("segment", "n")
+    )
+    spend = (
+        dict(
+            SpendSummary.objects.filter(month__range=(period.start, period.end))
+            .values("supplier__segment")
+            .annotate(spend=Sum("spend"))
+            .order_by()
+            .values_list("supplier__segment", "spend")
+        )
+        if period
+        else {}
+    )
+    minutes = dict(
+        SupplierEngagement.objects.filter(date__gt=today - datetime.timedelta(days=365))
+        .values("supplier__segment")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+        .values_list("supplier__segment", "minutes")
+    )
+    return segmentation.segment_shares(
+        [(key, name) for key, name in SEGMENTS] + [("", "Not yet segmented")],
+        counts,
+        spend,
+        minutes,
+    )
+
+
+def evaluation_scores(evaluations) -> list[dict]:
+    """Each evaluation with its score (weighted mean of the rated KPIs) and how much of the
+    template's weight was rated. `evaluations` must prefetch ratings and template weights."""
+    rows = []
+    for evaluation in evaluations:
+        weights = {weight.kpi_id: weight.weight for weight in evaluation.template.weights.all()}
+        ratings = {rating.kpi_id: rating.score for rating in evaluation.ratings.all()}
+        rows.append(
+            {
+                "evaluation": evaluation,
+                "score": scorecards.weighted_score(weights, ratings),
+                "coverage": scorecards.coverage(weights, ratings),
+                "group": evaluation.business_unit.name
+                if evaluation.business_unit
+                else "Procurement",
+            }
+        )
+    return rows
