@@ -39,7 +39,10 @@ def spend_cube(request):
     context.update(
         figures=CubeFigures(cube, tree),
         query=query_of(cube),
-        category_options=tree,
+        # Indented with em spaces: an <option> takes no markup, and the tree should show.
+        category_options=[
+            {**node, "label": "\u2003" * node["depth"] + node["name"]} for node in tree
+        ],
         units=BusinessUnit.objects.values("code", "name"),
         suppliers=Supplier.objects.values("pk", "name"),
         unclassified=UNCLASSIFIED,

@@ -4,9 +4,12 @@ htmx, with clear messages for filters that make no sense."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.categories.cube_data import add_hand_worked_spend
+from tests.factories import add_spend
 from workbench.templatetags.workbench_format import money
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +106,30 @@ def test_a_business_unit_lead_is_refused(client, spend):
     client.force_login(spend.unit_lead)
     assert client.get(CUBE).status_code == 403
     assert client.get(reverse("categories:cube_lines")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {
+            "category": "IT",
+            "unit": "MFG",
+            "supplier": "first",
+            "start": "2026-01",
+            "end": "2026-06",
+        },
+    ],
+)
+def test_queries_per_page_do_not_grow_with_lines_whatever_the_filters(client, company, filters):
+    client.force_login(company.manager)
+    if filters.get("supplier") == "first":
+        filters = {**filters, "supplier": company.suppliers[0].pk}
+    counts = []
+    for lines in (10, 3_000):
+        add_spend(company, lines)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(CUBE, filters)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 16
