@@ -180,8 +180,8 @@ class RoundForm(forms.ModelForm):
         model = SurveyRound
         fields = ["name", "opens_on", "closes_on", "anonymous", "units", "categories"]
         widgets = {
-            "opens_on": forms.DateInput(attrs={"type": "date"}),
-            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "opens_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "closes_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "units": forms.CheckboxSelectMultiple,
             "categories": forms.SelectMultiple(attrs={"size": 12}),
         }
@@ -200,7 +200,7 @@ class MeasureResultForm(forms.Form):
     measure = forms.ModelChoiceField(queryset=None)
     period = forms.DateField(
         help_text="Any day of the month; it is kept as the month.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     actual = forms.DecimalField(max_digits=12, decimal_places=2)
 
@@ -216,10 +216,14 @@ class EngagementForm(forms.ModelForm):
     class Meta:
         model = EngagementEntry
         fields = ["date", "unit", "category", "minutes", "people", "topic"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
         help_texts = {"minutes": "How long, in minutes."}
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )

@@ -4,7 +4,7 @@ procurement spends with units."""
 import datetime
 
 from django.contrib import messages
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -146,7 +146,9 @@ def engagement_log(request):
             ).iterator(),
         )
     by_unit = list(
-        entries.values("unit__name").annotate(minutes=Sum("minutes")).order_by("-minutes")
+        entries.values("unit__name")
+        .annotate(minutes=Sum("minutes"), meetings=Count("id"))
+        .order_by("-minutes")
     )
     by_category = list(
         entries.values("category__name").annotate(minutes=Sum("minutes")).order_by("-minutes")
@@ -161,6 +163,7 @@ def engagement_log(request):
             "by_unit": by_unit,
             "by_category": by_category,
             "total_minutes": sum(row["minutes"] for row in by_unit),
+            "entry_count": sum(row["meetings"] for row in by_unit),
             "chart": figure_html(charts.time_by_unit(by_unit), height=320) if by_unit else None,
         },
     )

@@ -71,9 +71,11 @@ def test_engagement_log_sums_time_per_unit_and_category(client, company):
         )
         assert response.status_code == 302
     response = client.get(reverse("stakeholders:engagement") + "?start=2026-01-01&end=2026-12-31")
-    assert [(r["unit__name"], r["minutes"]) for r in response.context["by_unit"]] == [
-        ("Manufacturing", 90),
-        ("Finance", 45),
+    assert [
+        (r["unit__name"], r["minutes"], r["meetings"]) for r in response.context["by_unit"]
+    ] == [
+        ("Manufacturing", 90, 2),
+        ("Finance", 45, 1),
     ]
     assert response.context["by_category"][0] == {"category__name": "IT & telecoms", "minutes": 105}
     outside = client.get(reverse("stakeholders:engagement") + "?start=2025-01-01&end=2025-12-31")
