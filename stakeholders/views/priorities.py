@@ -192,6 +192,7 @@ def category_priorities(request, code):
             ["Unit", "Name", "Spend", *drivers],
             rows,
         )
+    group = _group_judgement(category)
     flagged = disagreements(by_unit)
     flagged_drivers = {spread.driver for spread in flagged}
     rows = [
@@ -210,6 +211,7 @@ def category_priorities(request, code):
         "drivers": drivers,
         "units": units,
         "rows": rows,
+        "group": group,
         "disagreements": flagged,
         "chart": (
             figure_html(charts.unit_weights_bars(drivers, units, combined), height=380)
@@ -218,3 +220,30 @@ def category_priorities(request, code):
         ),
     }
     return render(request, "stakeholders/category_priorities.html", context)
+
+
+def _group_judgement(category):
+    """The units that compared in pairs, as one judge: the element-wise geometric mean of their
+    matrices, and the weights and consistency of that. None with fewer than two such units."""
+    drivers = _drivers()
+    matrices, units = [], []
+    for priority in Priority.objects.filter(
+        category=category, method=Priority.PAIRWISE
+    ).select_related("unit"):
+        judgements = {}
+        for i, left in enumerate(drivers):
+            for j in range(i + 1, len(drivers)):
+                value = priority.comparisons.get(f"{left.pk},{drivers[j].pk}")
+                if value is not None:
+                    judgements[(i, j)] = value
+        if len(judgements) == len(drivers) * (len(drivers) - 1) // 2:
+            matrices.append(ahp.matrix_from_judgements(len(drivers), judgements))
+            units.append(priority.unit.name)
+    if len(matrices) < 2:
+        return None
+    result = ahp.priorities(ahp.combine_judges(matrices))
+    return {
+        "units": units,
+        "result": result,
+        "weights": list(zip([d.name for d in drivers], result.weights, strict=True)),
+    }

@@ -4,6 +4,7 @@ consistency check, and a category's combined weights for procurement."""
 import pytest
 from django.urls import reverse
 
+from stakeholders import ahp
 from stakeholders.models import Priority, PriorityWeight, ValueDriver
 
 
@@ -127,3 +128,30 @@ def test_category_page_combines_units_by_spend_share_and_flags_disagreement(
     assert sum(combined.values()) == pytest.approx(1)
     export = client.get(reverse("stakeholders:category_priorities", args=["IT"]) + "?format=csv")
     assert b"Combined" in b"".join(export.streaming_content)
+
+
+def test_units_that_compared_in_pairs_are_pooled_by_geometric_mean(client, company_with_spend):
+    company = company_with_spend
+    drivers = list(ValueDriver.objects.all())
+    ids = [d.pk for d in drivers]
+
+    def compare(unit, value):
+        # Every earlier driver `value` times as important as every later one.
+        comparisons = {f"{ids[i]},{ids[j]}": value for i in range(4) for j in range(i + 1, 4)}
+        Priority.objects.create(
+            unit=unit, category=company.it, method="pairwise", comparisons=comparisons
+        )
+
+    compare(company.manufacturing, 9.0)
+    compare(company.finance, 1.0)
+    client.force_login(company.cpo)
+    group = client.get(reverse("stakeholders:category_priorities", args=["IT"])).context["group"]
+    assert group["units"] == ["Manufacturing", "Finance"] or group["units"] == [
+        "Finance",
+        "Manufacturing",
+    ]
+    # The geometric mean of 9 and 1 is 3 in every cell.
+    expected = ahp.priorities(
+        ahp.matrix_from_judgements(4, {(i, j): 3.0 for i in range(4) for j in range(i + 1, 4)})
+    )
+    assert [w for _, w in group["weights"]] == pytest.approx(list(expected.weights))
