@@ -196,7 +196,8 @@ def kraljic_matrix(points: list[dict], quadrants: dict, currency: str) -> go.Fig
         for point in shown:
             cell = by_cell[(point["risk"], point["impact"])]
             index = cell.index(point)
-            spread = 0.0 if len(cell) == 1 else 0.28
+            # The more bubbles share a cell, the wider their circle, up to the cell's edge.
+            spread = 0.0 if len(cell) == 1 else min(0.42, 0.18 + 0.04 * len(cell))
             angle = 2 * math.pi * index / len(cell)
             xs.append(point["risk"] + spread * math.cos(angle))
             ys.append(point["impact"] + spread * math.sin(angle))
