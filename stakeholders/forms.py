@@ -30,11 +30,21 @@ class PointsForm(forms.Form):
         """The total of what is typed so far, for the live counter (blanks count as zero)."""
         total = 0
         for driver in self.drivers:
+            name = f"driver-{driver.pk}"
+            value = (
+                self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+            )
             try:
-                total += int(self.data.get(self.add_prefix(f"driver-{driver.pk}")) or 0)
+                total += int(value or 0)
             except ValueError:
-                pass
+                pass  # a half-typed entry: the field's own error says so on saving
         return total
+
+    def points_left(self) -> int:
+        return POINTS_TOTAL - self.running_total()
+
+    def points_over(self) -> int:
+        return -self.points_left()
 
     def clean(self):
         cleaned = super().clean()

@@ -62,7 +62,7 @@ def test_the_live_total_is_a_partial(client, company, drivers):
         url, {**_points(drivers, [40, 20, "", ""]), "preview": "1"}, HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
-    assert "60 of 100" in body
+    assert "60 of 100 · 40 left to give" in body
     assert "<html" not in body
     assert not Priority.objects.exists()
 
@@ -155,3 +155,12 @@ def test_units_that_compared_in_pairs_are_pooled_by_geometric_mean(client, compa
         ahp.matrix_from_judgements(4, {(i, j): 3.0 for i in range(4) for j in range(i + 1, 4)})
     )
     assert [w for _, w in group["weights"]] == pytest.approx(list(expected.weights))
+
+
+def test_changing_points_starts_from_what_was_given(client, company, drivers):
+    client.force_login(company.unit_lead)
+    url = reverse("stakeholders:priority_edit", args=["MFG", "IT"])
+    client.post(url, _points(drivers, [40, 30, 20, 10]))
+    page = client.get(url).content.decode()
+    assert "100 of 100" in page
+    assert 'value="40"' in page
