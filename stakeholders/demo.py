@@ -65,18 +65,34 @@ ROUND_UNITS = ("MFG", "SCL", "SAM", "IT", "FIN", "FAC")
 ROUND_CATEGORIES = ("DM", "PK", "LOG", "IT", "FM", "PS")
 # How well procurement serves each category, 1..5, improving a little each round.
 SERVICE = {"DM": 3.4, "PK": 2.6, "LOG": 3.0, "IT": 3.8, "FM": 3.2, "PS": 3.9}
-COMMENTS = [
-    "Lead times from the new resin supplier keep slipping; we found out from the line.",
-    "Much better since the framework was re-let: quick quotes and a named contact.",
-    "Price is fine but invoices are often wrong and take weeks to fix.",
-    "We would like to hear about new materials before competitors do.",
-    "Helpful team, but the request-to-order time is still too long for urgent spares.",
-    "Sustainability data from suppliers is patchy; we need it for customer tenders.",
-    "The carrier change saved money but deliveries to the north are late.",
-    "Good partnership on the packaging redesign; keep it going.",
-    "Hard to know who to ask: please publish who runs which category.",
-    "Contract renewals arrive at the last minute, leaving no time to challenge.",
-]
+COMMENTS = {
+    "DM": [
+        "Lead times from the new flour mill keep slipping; we found out from the line.",
+        "Good work on the dairy contract, but we want to hear about new ingredients sooner.",
+        "Price is fine, quality of the sugar deliveries is not: two rejected loads this quarter.",
+    ],
+    "PK": [
+        "Film supplier changed the spec without telling us; the line stopped twice.",
+        "Good partnership on the carton redesign; keep it going.",
+        "Sustainability data on packaging is patchy; customers ask for it in every tender.",
+    ],
+    "LOG": [
+        "The carrier change saved money but deliveries to the north are late.",
+        "Pallet costs keep creeping up; nobody explained why.",
+    ],
+    "IT": [
+        "Quotes for laptops are quick now; licence renewals still arrive at the last minute.",
+        "Hard to know who to ask: please publish who runs which category.",
+    ],
+    "FM": [
+        "Cleaning contract works well; response to breakdowns could be faster.",
+        "Invoices from the facilities provider are often wrong and take weeks to fix.",
+    ],
+    "PS": [
+        "The legal panel is good value; agency day rates are still all over the place.",
+        "Contract renewals arrive at the last minute, leaving no time to challenge.",
+    ],
+}
 
 
 def load(seed: int = 7, today: datetime.date | None = None) -> None:
@@ -88,8 +104,10 @@ def load(seed: int = 7, today: datetime.date | None = None) -> None:
     users = {user.username: user for user in get_user_model().objects.all()}
     if not drivers or not units:
         return
-    # Rounds hang on units only through many-to-many links, so a reset leaves them behind.
-    SurveyRound.objects.all().delete()
+    # load_demo only runs on an empty database or after --reset; rounds hang on units only
+    # through many-to-many links, so a reset would leave them behind: start afresh.
+    for model in (SurveyRound, Priority, ServiceAgreement, EngagementEntry):
+        model.objects.all().delete()
     _priorities(rng, units, tops, drivers)
     _rounds(rng, units, tops, drivers, users.get("cpo"), today)
     _agreements(rng, units, users.get("manager"), today)
@@ -195,7 +213,7 @@ def _rounds(rng, units, tops, drivers, cpo, today):
                     unit=unit,
                     category=category,
                     recommend=recommend,
-                    comment=COMMENTS[int(rng.integers(len(COMMENTS)))]
+                    comment=_pick(rng, COMMENTS.get(category.code, [""]))
                     if rng.random() < 0.5 or recommend_group(recommend) == "detractor"
                     else "",
                     submitted_at=None
@@ -215,6 +233,10 @@ def _rounds(rng, units, tops, drivers, cpo, today):
                     for k, driver in enumerate(drivers)
                 ]
     SurveyRating.objects.bulk_create(ratings)
+
+
+def _pick(rng, options):
+    return options[int(rng.integers(len(options)))]
 
 
 def _state(rng, unit_code, is_open):

@@ -95,14 +95,24 @@ def round_detail(request, pk):
         "procurement": procurement,
     }
     if procurement:
-        everyone = queries.answer_states(survey_round)
+        everyone = queries.answer_states(survey_round, survey_round.units.prefetch_related("leads"))
         outstanding = [row for row in everyone if row["state"] != "submitted"]
         if request.GET.get("format") in EXPORT_FORMATS:
             return export_response(
                 request.GET["format"],
                 f"not-answered-{survey_round.pk}",
-                ["Unit", "Category", "State"],
-                [[r["unit"].name, r["category"].name, r["state"]] for r in outstanding],
+                ["Unit", "Lead", "Category", "State"],
+                [
+                    [
+                        r["unit"].name,
+                        ", ".join(
+                            lead.get_full_name() or lead.username for lead in r["unit"].leads.all()
+                        ),
+                        r["category"].name,
+                        r["state"],
+                    ]
+                    for r in outstanding
+                ],
             )
         context.update(
             outstanding=outstanding,
