@@ -164,3 +164,10 @@ def test_changing_points_starts_from_what_was_given(client, company, drivers):
     page = client.get(url).content.decode()
     assert "100 of 100" in page
     assert 'value="40"' in page
+
+
+def test_a_unit_lead_asking_for_another_unit_sees_only_their_own(client, company_with_spend):
+    client.force_login(company_with_spend.unit_lead)
+    response = client.get(reverse("stakeholders:priorities") + "?unit=FIN")
+    assert response.context["unit"] == company_with_spend.manufacturing
+    assert [u.code for u in response.context["units"]] == ["MFG"]

@@ -248,3 +248,16 @@ def test_results_and_voids_queries_do_not_grow_with_answers(
     ):
         with django_assert_max_num_queries(16):
             assert client.get(url).status_code == 200
+
+
+def test_anonymous_round_voids_do_not_name_the_unit_for_category_managers(client, company):
+    survey_round = add_survey_round(company, anonymous=True)
+    _submitted(survey_round, company.manufacturing, company.it, 2)
+    client.force_login(company.manager)
+    rows = client.get(reverse("stakeholders:voids")).context["rows"]
+    assert [(r["unit"], r["category"]) for r in rows] == [
+        ("Withheld (anonymous round)", "IT & telecoms")
+    ]
+    client.force_login(company.cpo)
+    rows = client.get(reverse("stakeholders:voids")).context["rows"]
+    assert rows[0]["unit"] == "Manufacturing"
