@@ -8,7 +8,7 @@ from itertools import combinations
 from django import forms
 
 from stakeholders import ahp
-from stakeholders.models import EngagementEntry, SurveyRound
+from stakeholders.models import AgreementMeasure, EngagementEntry, ServiceAgreement, SurveyRound
 from stakeholders.priorities import POINTS_TOTAL, PointsError, weights_from_points
 
 
@@ -237,3 +237,32 @@ class PeriodForm(forms.Form):
     end = forms.DateField(
         required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = ServiceAgreement
+        fields = ["unit", "title", "objectives", "starts_on", "ends_on", "procurement_contact"]
+        widgets = {
+            "starts_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "ends_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The agreement cannot end before it starts.")
+        return cleaned
+
+
+MeasureFormSet = forms.inlineformset_factory(
+    ServiceAgreement,
+    AgreementMeasure,
+    fields=["name", "target", "higher_is_better"],
+    extra=3,
+    min_num=1,
+    validate_min=True,
+    can_delete=False,
+)

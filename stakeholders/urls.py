@@ -29,6 +29,7 @@ urlpatterns = [
         name="response",
     ),
     path("agreements/", relationships.agreement_list, name="agreements"),
+    path("agreements/new/", relationships.agreement_create, name="agreement_create"),
     path("agreements/<int:pk>/", relationships.agreement_detail, name="agreement"),
     path("agreements/<int:pk>/result/", relationships.agreement_result, name="agreement_result"),
     path("engagement/", relationships.engagement_log, name="engagement"),

@@ -4,12 +4,19 @@ procurement spends with units."""
 import datetime
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from stakeholders import charts
-from stakeholders.forms import EngagementForm, MeasureResultForm, PeriodForm
+from stakeholders.forms import (
+    AgreementForm,
+    EngagementForm,
+    MeasureFormSet,
+    MeasureResultForm,
+    PeriodForm,
+)
 from stakeholders.models import EngagementEntry, MeasureResult, ServiceAgreement
 from stakeholders.satisfaction import agreement_status
 from workbench.charts import figure_html
@@ -55,6 +62,21 @@ def _latest_results(results) -> dict:
             ),
         }
     return latest
+
+
+def agreement_create(request):
+    """Procurement sets up an agreement with a unit and the measures it is judged on."""
+    require_procurement(request)
+    form = AgreementForm(request.POST or None)
+    measures = MeasureFormSet(request.POST or None, prefix="measures")
+    if request.method == "POST" and form.is_valid() and measures.is_valid():
+        with transaction.atomic():
+            agreement = form.save()
+            measures.instance = agreement
+            measures.save()
+        messages.success(request, f"Agreement with {agreement.unit.name} set up.")
+        return redirect(agreement)
+    return render(request, "stakeholders/agreement_form.html", {"form": form, "measures": measures})
 
 
 def agreement_detail(request, pk):

@@ -5,7 +5,7 @@ import datetime
 
 from django.urls import reverse
 
-from stakeholders.models import EngagementEntry, MeasureResult
+from stakeholders.models import EngagementEntry, MeasureResult, ServiceAgreement
 from tests.factories import add_agreement
 
 
@@ -89,3 +89,50 @@ def test_unit_lead_sees_only_their_units_time(client, company):
     client.force_login(company.unit_lead)
     response = client.get(reverse("stakeholders:engagement") + "?start=2026-01-01&end=2026-12-31")
     assert response.context["by_unit"] == []
+
+
+def test_procurement_sets_up_an_agreement_with_its_measures(client, company):
+    client.force_login(company.manager)
+    data = {
+        "unit": company.finance.pk,
+        "title": "Month-end purchasing service",
+        "objectives": "Purchase orders raised before month end.",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        "measures-TOTAL_FORMS": "2",
+        "measures-INITIAL_FORMS": "0",
+        "measures-MIN_NUM_FORMS": "1",
+        "measures-MAX_NUM_FORMS": "1000",
+        "measures-0-name": "Orders raised late (%)",
+        "measures-0-target": "2",
+        "measures-1-name": "",
+        "measures-1-target": "",
+    }
+    response = client.post(reverse("stakeholders:agreement_create"), data)
+    assert response.status_code == 302
+    agreement = ServiceAgreement.objects.get()
+    assert list(agreement.measures.values_list("name", "higher_is_better")) == [
+        ("Orders raised late (%)", False)
+    ]
+
+
+def test_an_agreement_needs_a_measure_and_sensible_dates(client, company):
+    client.force_login(company.cpo)
+    response = client.post(
+        reverse("stakeholders:agreement_create"),
+        {
+            "unit": company.finance.pk,
+            "title": "Backwards",
+            "objectives": "x",
+            "starts_on": "2026-12-31",
+            "ends_on": "2026-01-01",
+            "measures-TOTAL_FORMS": "1",
+            "measures-INITIAL_FORMS": "0",
+            "measures-MIN_NUM_FORMS": "1",
+            "measures-MAX_NUM_FORMS": "1000",
+        },
+    )
+    body = response.content.decode()
+    assert "The agreement cannot end before it starts." in body
+    assert "Please submit at least 1 form." in body
+    assert not ServiceAgreement.objects.exists()

@@ -80,6 +80,7 @@ MATRIX = [
     ("stakeholders:voids", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     # Agreements: both sides see them; another unit's lead gets a 404.
     ("stakeholders:agreements", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("stakeholders:agreement_create", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("stakeholders:agreement", ["mfg-agreement"], [302, 200, 200, 200, 404, 200, 200, 404]),
     (
         "stakeholders:agreement_result",
