@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Sum
 
 from categories import summary
-from categories.models import Category, SpendLine, SpendSummary
+from categories.models import Category, ImportBatch, SpendLine, SpendSummary
 from categories.summary import CubeFilter
 from tests.categories.cube_data import add_hand_worked_spend
 from tests.factories import add_spend
@@ -142,3 +142,30 @@ def test_the_slice_reads_in_words(spend):
     assert cube.describe() == "IT & telecoms (and below) · Finance · Nov 2025 – Oct 2026"
     september = CubeFilter(datetime.date(2026, 9, 1), datetime.date(2026, 9, 30))
     assert september.describe() == "All categories · Sep 2026"
+
+
+def test_a_stored_batch_is_added_without_rebuilding_and_adds_up_the_same(spend):
+    batch = ImportBatch.objects.create(source="ap-export.csv", content_hash="x" * 64)
+    before = SpendSummary.objects.count()
+    SpendLine.objects.bulk_create(
+        SpendLine(
+            date=datetime.date(2026, 10, 2),
+            amount=Decimal(amount),
+            original_amount=Decimal(amount),
+            currency="GBP",
+            supplier=spend.suppliers[0],
+            category=spend.hardware,
+            business_unit=spend.manufacturing,
+            import_batch=batch,
+        )
+        for amount in ("10.00", "15.50")
+    )
+    summary.refresh_spend_summary(batch=batch)
+    assert SpendSummary.objects.count() == before + 1  # one row for the batch's one slice
+    hardware = CubeFilter(*PERIOD, category=spend.hardware)
+    assert summary.totals(hardware)["spend"] == Decimal("1425.50")
+    assert summary.totals(hardware)["lines"] == 5
+    # A full rebuild folds the batch's row into the one already there for Dell, October.
+    summary.refresh_spend_summary()
+    assert SpendSummary.objects.count() == before
+    assert summary.totals(hardware)["spend"] == Decimal("1425.50")
