@@ -210,3 +210,26 @@ def test_undo_removes_exactly_the_batch_lines(company_with_spend):
     assert job.status == ImportJob.UNDONE
     # Undone, the file may come in again.
     assert import_file(csv_bytes(GOOD, OTHER), name="again.csv").status == ImportJob.STORED
+
+
+def test_the_cube_summary_follows_imports_and_undo(company_with_spend):
+    from django.db.models import Sum
+
+    from categories.importing.storing import undo_batch
+    from categories.models import SpendSummary
+    from categories.summary import refresh_spend_summary
+
+    refresh_spend_summary()
+
+    def totals():
+        return (
+            SpendSummary.objects.aggregate(total=Sum("spend"))["total"],
+            SpendLine.objects.aggregate(total=Sum("amount"))["total"],
+        )
+
+    before = totals()
+    job = import_file(csv_bytes(GOOD, OTHER))
+    summary_total, line_total = totals()
+    assert summary_total == line_total == before[1] + Decimal("1500.50")
+    undo_batch(job)
+    assert totals() == before
