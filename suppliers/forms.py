@@ -150,6 +150,8 @@ class EvaluationForm(forms.Form):
                 required=False,
                 help_text=weight.kpi.description,
             )
+        # The comment reads best after the ratings it explains.
+        self.fields["comment"] = self.fields.pop("comment")
 
     def ratings(self) -> dict:
         return {

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import add_spend
+from tests.suppliers.builders import supplier_args
 from tests.workbench.test_role_matrix import _stakeholder_args
 
 PAGES = [
@@ -20,6 +21,17 @@ PAGES = [
     ("categories:kraljic_position", ["IT"], "manager"),
     ("suppliers:list", [], "manager"),
     ("suppliers:detail", ["first-supplier"], "manager"),
+    ("suppliers:detail", ["first-supplier"], "unit_lead"),
+    ("suppliers:list", [], "unit_lead"),
+    ("suppliers:segments", [], "cpo"),
+    ("suppliers:merges", [], "manager"),
+    ("suppliers:contracts", [], "cpo"),
+    ("suppliers:kpis", [], "manager"),
+    ("suppliers:scorecard", ["mfg-evaluation"], "unit_lead"),
+    ("suppliers:evaluate", ["first-supplier"], "unit_lead"),
+    ("suppliers:segment", ["first-supplier"], "manager"),
+    ("suppliers:merge", ["first-supplier"], "manager"),
+    ("suppliers:relationship_plan", ["planned-supplier"], "manager"),
     ("stakeholders:units", [], "cpo"),
     ("stakeholders:unit", ["MFG"], "unit_lead"),
     ("stakeholders:value_drivers", [], "unit_lead"),
@@ -53,7 +65,7 @@ def test_queries_per_page_are_bounded(
     add_spend(company, line_count)
     client.force_login(getattr(company, role))
     args = [company.suppliers[0].pk if arg == "first-supplier" else arg for arg in args]
-    args = _stakeholder_args(args, company)
+    args = supplier_args(_stakeholder_args(args, company), company)
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(reverse(name, args=args))
     assert response.status_code == 200

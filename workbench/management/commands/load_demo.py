@@ -23,6 +23,7 @@ from categories.models import Category, ImportBatch, SpendLine
 from categories.summary import refresh_spend_summary
 from stakeholders import demo as stakeholder_demo
 from stakeholders.models import BusinessUnit, ValueDriver
+from suppliers import demo as supplier_demo
 from suppliers.models import Supplier
 from suppliers.names import normalise
 from workbench import demo
@@ -101,6 +102,7 @@ class Command(BaseCommand):
                 delete_existing_data()
             total_pennies = load_company(company, lines, self.progress)
             refresh_spend_summary()
+            supplier_demo.load(company.seed)  # reads the spend summary
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses at a table that just grew a million rows.
             with connection.cursor() as cursor:
