@@ -16,7 +16,6 @@ from suppliers import queries
 from suppliers.models import (
     EXIT,
     PREFERRED,
-    SEGMENT_NAMES,
     STRATEGIC_PARTNER,
     TRANSACTIONAL,
     Contract,
@@ -235,7 +234,7 @@ def _contracts(rng, suppliers, spend, today):
         end = today + datetime.timedelta(days=int(rng.integers(-30, 720)))
         contract = Contract.objects.create(
             supplier=supplier,
-            title=f"{SEGMENT_NAMES[supplier.segment]} supply agreement",
+            title=f"{categories[0].name if categories else 'General'} supply agreement",
             reference=f"CT-{2024 + index % 3}-{index + 1:03d}",
             start=start,
             end=end,
