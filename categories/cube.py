@@ -1,14 +1,26 @@
-"""The spend aggregates that pages and exports share. Every figure is summed by the database;
-Python only maps leaf totals onto the (small) category tree."""
+"""The spend aggregates that pages and exports share. Every figure is summed by the database
+from the monthly spend summary (categories.summary keeps it current with the lines); Python
+only maps leaf totals onto the (small) category tree."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 
-from categories.models import Category, SpendLine
+from categories.models import Category, SpendLine, SpendSummary
 from categories.tree import roll_up
 
 ZERO = Decimal("0.00")
@@ -48,34 +60,54 @@ def twelve_months_to(latest: datetime.date) -> Period:
 
 
 def latest_period() -> Period | None:
-    latest = SpendLine.objects.order_by("-date").values_list("date", flat=True).first()
+    latest = SpendSummary.objects.aggregate(latest=Max("month"))["latest"]
     return twelve_months_to(latest) if latest else None
 
 
-def _sum(field="amount"):
-    return Coalesce(Sum(field), ZERO, output_field=MONEY)
+def spend_rows(**filters):
+    """The monthly spend summary (by month, category, unit and supplier), filtered like spend
+    lines: `spend_rows(business_unit=unit)`. Pages sum these few rows, not millions of lines."""
+    return SpendSummary.objects.filter(**filters)
+
+
+def subtree_rows(category: Category):
+    return spend_rows(category__path__startswith=category.path)
+
+
+def _in(period: Period, previous: bool = False) -> Q:
+    if previous:
+        return Q(month__range=(period.previous_start, period.previous_end))
+    return Q(month__range=(period.start, period.end))
+
+
+def _sum(field="spend", **kwargs):
+    return Coalesce(Sum(field, **kwargs), ZERO, output_field=MONEY)
 
 
 def portfolio_totals(period: Period) -> dict:
     """Spend, lines, suppliers, units and unclassified spend over the period, in one query."""
-    in_period = Q(date__range=(period.start, period.end))
-    in_previous = Q(date__range=(period.previous_start, period.previous_end))
-    return SpendLine.objects.filter(in_period | in_previous).aggregate(
-        spend=Coalesce(Sum("amount", filter=in_period), ZERO, output_field=MONEY),
-        previous_spend=Coalesce(Sum("amount", filter=in_previous), ZERO, output_field=MONEY),
-        lines=Count("id", filter=in_period),
-        suppliers=Count("supplier", filter=in_period, distinct=True),
-        units=Count("business_unit", filter=in_period, distinct=True),
-        unclassified=Coalesce(
-            Sum("amount", filter=in_period & Q(category__isnull=True)), ZERO, output_field=MONEY
-        ),
+    this_year, last_year = _in(period), _in(period, previous=True)
+    # Aliases other than the summary's own column names, which an aggregate may not shadow.
+    totals = SpendSummary.objects.filter(this_year | last_year).aggregate(
+        spend_this_year=_sum(filter=this_year),
+        spend_last_year=_sum(filter=last_year),
+        line_count=Coalesce(Sum("lines", filter=this_year), 0),
+        suppliers=Count("supplier", filter=this_year, distinct=True),
+        units=Count("business_unit", filter=this_year, distinct=True),
+        unclassified=_sum(filter=this_year & Q(category__isnull=True)),
     )
+    return {
+        "spend": totals.pop("spend_this_year"),
+        "previous_spend": totals.pop("spend_last_year"),
+        "lines": totals.pop("line_count"),
+        **totals,
+    }
 
 
 def spend_by_top_category(period: Period) -> list[dict]:
     """Spend per top-level category over the period, largest first."""
     own = dict(
-        SpendLine.objects.filter(date__range=(period.start, period.end), category__isnull=False)
+        SpendSummary.objects.filter(_in(period), category__isnull=False)
         .values("category")
         .annotate(total=_sum())
         .values_list("category", "total")
@@ -86,12 +118,10 @@ def spend_by_top_category(period: Period) -> list[dict]:
     return sorted(rows, key=lambda row: row["spend"], reverse=True)
 
 
-def _subtree_aggregate(expression, output_field, **filters):
-    """A scalar subquery over the lines of the outer category's subtree."""
-    lines = SpendLine.objects.filter(category__path__startswith=OuterRef("path"), **filters)
-    return Subquery(
-        lines.order_by().values(value=Func(expression, **output_field)).values("value"),
-    )
+def _subtree_aggregate(expression, output_field, period_filter: Q):
+    """A scalar subquery over the summary rows of the outer category's subtree."""
+    rows = SpendSummary.objects.filter(period_filter, category__path__startswith=OuterRef("path"))
+    return Subquery(rows.order_by().values(value=Func(expression, **output_field)).values("value"))
 
 
 def with_subtree_spend(categories, period: Period):
@@ -105,58 +135,45 @@ def with_subtree_spend(categories, period: Period):
     }
     return categories.annotate(
         spend=Coalesce(
-            _subtree_aggregate(F("amount"), sum_of, date__range=(period.start, period.end)),
-            ZERO,
-            output_field=MONEY,
+            _subtree_aggregate(F("spend"), sum_of, _in(period)), ZERO, output_field=MONEY
         ),
         previous_spend=Coalesce(
-            _subtree_aggregate(
-                F("amount"), sum_of, date__range=(period.previous_start, period.previous_end)
-            ),
+            _subtree_aggregate(F("spend"), sum_of, _in(period, previous=True)),
             ZERO,
             output_field=MONEY,
         ),
         supplier_count=Coalesce(
-            _subtree_aggregate(
-                F("supplier_id"), count_distinct, date__range=(period.start, period.end)
-            ),
-            0,
+            _subtree_aggregate(F("supplier_id"), count_distinct, _in(period)), 0
         ),
     )
 
 
-def monthly_spend(lines, period: Period) -> list[dict]:
-    """Spend per calendar month over the period, for any already-filtered set of lines."""
-    return list(
-        lines.filter(date__range=(period.start, period.end))
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(spend=_sum())
-        .order_by("month")
-    )
+def monthly_spend(rows, period: Period) -> list[dict]:
+    """Spend per calendar month over the period, for any filtered set of summary rows."""
+    return list(rows.filter(_in(period)).values("month").annotate(spend=_sum()).order_by("month"))
 
 
-def top_suppliers(lines, period: Period, limit: int = 10) -> list[dict]:
+def top_suppliers(rows, period: Period, limit: int = 10) -> list[dict]:
     return list(
-        lines.filter(date__range=(period.start, period.end))
+        rows.filter(_in(period))
         .values("supplier", "supplier__name")
-        .annotate(spend=_sum(), lines=Count("id"))
+        .annotate(spend=_sum(), lines=Sum("lines"))
         .order_by("-spend")[:limit]
     )
 
 
-def spend_by_unit(lines, period: Period) -> list[dict]:
+def spend_by_unit(rows, period: Period) -> list[dict]:
     return list(
-        lines.filter(date__range=(period.start, period.end))
+        rows.filter(_in(period))
         .values("business_unit", "business_unit__code", "business_unit__name")
         .annotate(spend=_sum())
         .order_by("-spend")
     )
 
 
-def spend_by_leaf_category(lines, period: Period) -> list[dict]:
+def spend_by_leaf_category(rows, period: Period) -> list[dict]:
     return list(
-        lines.filter(date__range=(period.start, period.end))
+        rows.filter(_in(period))
         .values("category", "category__code", "category__name")
         .annotate(spend=_sum(), suppliers=Count("supplier", distinct=True))
         .order_by("-spend")

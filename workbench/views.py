@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from categories import charts, cube
-from categories.models import Category, ImportBatch, SpendLine
+from categories.models import Category, ImportBatch
 from stakeholders import queries as stakeholder_queries
 from stakeholders.models import BusinessUnit, SurveyRound, ValueDriver
 from workbench.charts import figure_html
@@ -48,7 +48,7 @@ def _category_manager_home(user, period):
 
 def _unit_lead_home(user, period):
     units = list(units_led_by(user))
-    lines = SpendLine.objects.filter(business_unit__in=units)
+    lines = cube.spend_rows(business_unit__in=units)
     categories = cube.spend_by_leaf_category(lines, period)
     monthly = cube.monthly_spend(lines, period)
     return {

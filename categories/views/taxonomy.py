@@ -76,7 +76,7 @@ def category_detail(request, code):
         "children": [],
     }
     if period:
-        lines = cube.subtree_lines(category)
+        lines = cube.subtree_rows(category)
         summary = cube.with_subtree_spend(Category.objects.filter(pk=category.pk), period).get()
         context.update(
             spend=summary.spend,

@@ -167,7 +167,7 @@ def category_priorities(request, code):
     category = get_object_or_404(Category, code=code)
     period = cube.latest_period()
     by_unit = queries.unit_weights(category)
-    spend_rows = cube.spend_by_unit(cube.subtree_lines(category), period) if period else []
+    spend_rows = cube.spend_by_unit(cube.subtree_rows(category), period) if period else []
     spend = {row["business_unit__code"]: row["spend"] for row in spend_rows}
     unit_names = {row["business_unit__code"]: row["business_unit__name"] for row in spend_rows}
     combined = combined_weights(by_unit, spend)

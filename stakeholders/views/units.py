@@ -2,7 +2,6 @@ from django.conf import settings
 from django.shortcuts import render
 
 from categories import charts, cube
-from categories.models import SpendLine
 from stakeholders.models import ValueDriver
 from workbench.charts import figure_html
 from workbench.permissions import unit_for_user, visible_units
@@ -31,7 +30,7 @@ def unit_detail(request, code):
         "currency": settings.BASE_CURRENCY,
     }
     if period:
-        lines = SpendLine.objects.filter(business_unit=unit)
+        lines = cube.spend_rows(business_unit=unit)
         categories = cube.spend_by_leaf_category(lines, period)
         context.update(
             spend=sum(row["spend"] for row in categories),

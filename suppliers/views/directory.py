@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from categories import charts as category_charts
 from categories import cube
-from categories.models import Category, SpendLine
+from categories.models import Category
 from suppliers import charts, queries, scorecards
 from suppliers.models import (
     ELEMENTS,
@@ -115,7 +115,7 @@ def _overview(request, supplier):
     context = {"period": period}
     if period is None:
         return context
-    lines = SpendLine.objects.filter(supplier=supplier)
+    lines = cube.spend_rows(supplier=supplier)
     if not is_procurement(request.user):
         lines = lines.filter(business_unit__leads=request.user)
     by_category = cube.spend_by_leaf_category(lines, period)
