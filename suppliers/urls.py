@@ -21,6 +21,7 @@ urlpatterns = [
     path("kpis/templates/new/", scorecards.template_add, name="template_add"),
     path("scorecards/<int:pk>/", scorecards.scorecard, name="scorecard"),
     path("ideas/<int:pk>/status/", engagement.idea_status, name="idea_status"),
+    path("objectives/<int:pk>/", relationships.action_edit, name="action_edit"),
     path("<int:pk>/", directory.supplier_detail, name="detail"),
     path("<int:pk>/segment/", segments.set_segment, name="segment"),
     path("<int:pk>/merge/", merging.merge, name="merge"),

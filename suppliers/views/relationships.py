@@ -1,10 +1,10 @@
 """Relationship plans with strategic partners: the five elements and governance meetings."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 
 from suppliers.forms import GovernanceMeetingForm, RelationshipActionForm, RelationshipPlanForm
-from suppliers.models import STRATEGIC_PARTNER, RelationshipPlan
+from suppliers.models import STRATEGIC_PARTNER, RelationshipAction, RelationshipPlan
 from suppliers.views.common import render_form, saved, tab_url
 from workbench.permissions import editable_supplier_for_user
 
@@ -89,6 +89,23 @@ def meeting_add(request, pk):
         request,
         form,
         title="Governance meeting",
+        supplier=supplier,
+        cancel_url=tab_url(supplier, "relationship"),
+    )
+
+
+def action_edit(request, pk):
+    """Move an objective along (planned, under way, done) or correct it."""
+    action = get_object_or_404(RelationshipAction.objects.select_related("plan"), pk=pk)
+    supplier = editable_supplier_for_user(request, action.plan.supplier_id)
+    form = RelationshipActionForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return saved(request, "The objective is updated.", tab_url(supplier, "relationship"))
+    return render_form(
+        request,
+        form,
+        title="Objective and action",
         supplier=supplier,
         cancel_url=tab_url(supplier, "relationship"),
     )

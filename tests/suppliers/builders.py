@@ -74,6 +74,18 @@ def supplier_args(args, company):
     made = {}
     if "planned-supplier" in args:
         made["planned-supplier"] = add_plan(company).supplier.pk
+    if "planned-action" in args:
+        made["planned-action"] = (
+            add_plan(company)
+            .actions.create(
+                element=3,
+                objective="Monthly OTIF review",
+                action="Report and call",
+                owner="Ann",
+                due=datetime.date(2026, 12, 1),
+            )
+            .pk
+        )
     if "mfg-evaluation" in args:
         made["mfg-evaluation"] = add_evaluation(company, unit=company.manufacturing).pk
     if "dell-idea" in args:

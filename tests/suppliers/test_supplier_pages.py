@@ -418,3 +418,31 @@ def test_engagement_time_must_be_minutes_within_a_day(client, company_with_spend
     )
     assert "up to a day" in response.content.decode()
     assert not SupplierEngagement.objects.exists()
+
+
+def test_the_manager_marks_an_objective_done(client, company_with_spend):
+    company = company_with_spend
+    plan = add_plan(company)
+    action = plan.actions.create(
+        element=3,
+        objective="OTIF review",
+        action="Call",
+        owner="Ann",
+        due=datetime.date(2026, 12, 1),
+    )
+    client.force_login(company.manager)
+    response = client.post(
+        reverse("suppliers:action_edit", args=[action.pk]),
+        {
+            "element": 3,
+            "objective": "OTIF review",
+            "action": "Call",
+            "owner": "Ann",
+            "due": "2026-12-01",
+            "status": "done",
+        },
+        follow=True,
+    )
+    action.refresh_from_db()
+    assert action.status == "done"
+    assert "The objective is updated." in response.content.decode()

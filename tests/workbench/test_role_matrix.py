@@ -43,6 +43,7 @@ MATRIX = [
     ("suppliers:relationship_plan", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
     ("suppliers:action_add", ["planned-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
     ("suppliers:meeting_add", ["planned-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    ("suppliers:action_edit", ["planned-action"], [302, 200, 403, 403, 404, 403, 200, 403]),
     ("suppliers:evaluate", ["first-supplier"], [302, 200, 403, 200, 404, 403, 200, 403]),
     ("suppliers:contract_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
     ("suppliers:engagement_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
