@@ -11,7 +11,14 @@ from categories import cube
 from categories.models import Category, SpendLine, SpendSummary
 from categories.summary import kraljic_positions
 from suppliers import scorecards, segmentation
-from suppliers.models import SEGMENTS, Supplier, SupplierAlias, SupplierEngagement
+from suppliers.models import (
+    MONITOR,
+    SEGMENTS,
+    STRATEGIC_PARTNER,
+    Supplier,
+    SupplierAlias,
+    SupplierEngagement,
+)
 from suppliers.names import normalise
 
 # The Kraljic level segments read: the same default as the Kraljic page (second level).
@@ -209,3 +216,21 @@ def evaluation_scores(evaluations) -> list[dict]:
             }
         )
     return rows
+
+
+def partner_plan_coverage():
+    """Each strategic partner with whether it has a relationship plan and how many of the five
+    elements the plan covers; the least covered first, so the gaps lead."""
+    return (
+        Supplier.objects.filter(segment=STRATEGIC_PARTNER)
+        .annotate(
+            has_plan=Count("relationship_plan", distinct=True),
+            elements=Count("relationship_plan__actions__element", distinct=True),
+            monitored=Count(
+                "relationship_plan__actions",
+                filter=Q(relationship_plan__actions__element=MONITOR),
+                distinct=True,
+            ),
+        )
+        .order_by("elements", "name")
+    )

@@ -89,5 +89,6 @@ def segment_overview(request):
             "currency": currency,
             "segment_chart": figure_html(charts.suppliers_by_segment(rows, currency), height=320),
             "time_chart": figure_html(charts.time_against_spend(rows), height=320),
+            "partners": queries.partner_plan_coverage()[:200],
         },
     )

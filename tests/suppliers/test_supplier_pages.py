@@ -446,3 +446,20 @@ def test_the_manager_marks_an_objective_done(client, company_with_spend):
     action.refresh_from_db()
     assert action.status == "done"
     assert "The objective is updated." in response.content.decode()
+
+
+def test_segment_page_points_out_partners_only_monitored_or_without_plan(
+    client, company_with_spend
+):
+    company = company_with_spend
+    plan = add_plan(company, company.suppliers[0])
+    plan.actions.create(
+        element=3, objective="OTIF", action="Call", owner="Ann", due=datetime.date(2026, 12, 1)
+    )
+    Supplier.objects.filter(pk=company.suppliers[1].pk).update(segment="strategic_partner")
+    client.force_login(company.cpo)
+    response = client.get(reverse("suppliers:segments"))
+    partners = {p.name: (p.has_plan, p.elements, p.monitored) for p in response.context["partners"]}
+    assert partners == {"Dell Technologies Ltd": (1, 1, 1), "Softcat plc": (0, 0, 0)}
+    body = response.content.decode()
+    assert "Only monitored" in body and "No plan" in body
