@@ -80,6 +80,24 @@ def nps_trend(rows: list[dict]) -> go.Figure:
     return figure
 
 
+def satisfaction_trend(rows: list[dict]) -> go.Figure:
+    """Mean satisfaction per driver, one line each, across rounds (oldest first)."""
+    figure = go.Figure()
+    rounds = list(dict.fromkeys(row["round"] for row in rows))
+    for driver in dict.fromkeys(row["driver"] for row in rows):
+        values = {row["round"]: row["satisfaction"] for row in rows if row["driver"] == driver}
+        figure.add_scatter(
+            name=driver,
+            x=rounds,
+            y=[values.get(r) for r in rounds],
+            mode="lines+markers",
+            hovertemplate=driver + "<br>%{x}: %{y:.2f}<extra></extra>",
+        )
+    figure.update_yaxes(title_text="Mean satisfaction (1-5)", range=[1, 5])
+    figure.update_layout(legend={"orientation": "h", "y": -0.25})
+    return figure
+
+
 def time_by_unit(rows: list[dict]) -> go.Figure:
     """Hours spent with each unit over the period, largest on top."""
     ordered = list(reversed(rows))

@@ -85,6 +85,26 @@ def driver_means(responses):
     )
 
 
+def satisfaction_by_round(responses):
+    """Mean satisfaction per round and driver over submitted answers, oldest round first."""
+    return list(
+        SurveyRating.objects.filter(
+            response__in=responses.filter(submitted_at__isnull=False),
+            satisfaction__isnull=False,
+        )
+        .values(
+            "response__round",
+            "response__round__name",
+            "response__round__opens_on",
+            "response__round__anonymous",
+            "driver__name",
+            "driver__order",
+        )
+        .annotate(satisfaction=Avg("satisfaction"), answers=Count("response", distinct=True))
+        .order_by("response__round__opens_on", "driver__order")
+    )
+
+
 def submitted(responses):
     return responses.filter(submitted_at__isnull=False)
 

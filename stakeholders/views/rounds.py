@@ -257,6 +257,19 @@ def round_results(request, pk):
         if row["shown"]:
             trend.append({"round": r.name, "score": row["nps"].score})
 
+    earlier = readable.filter(round__opens_on__lte=survey_round.opens_on)
+    driver_trend = [
+        {
+            "round": row["response__round__name"],
+            "driver": row["driver__name"],
+            "satisfaction": row["satisfaction"],
+        }
+        for row in queries.satisfaction_by_round(earlier)
+        if satisfaction.may_show(
+            row["answers"], row["response__round__anonymous"] and not everything
+        )
+    ]
+
     query = request.GET.get("q", "").strip()
     comments = queries.submitted(responses).exclude(comment="").select_related("unit", "category")
     if query:
@@ -295,6 +308,12 @@ def round_results(request, pk):
         if drivers
         else None,
         "trend_chart": figure_html(charts.nps_trend(trend), height=300) if trend else None,
+        "driver_trend": driver_trend,
+        "driver_trend_chart": (
+            figure_html(charts.satisfaction_trend(driver_trend), height=340)
+            if len({row["round"] for row in driver_trend}) > 1
+            else None
+        ),
         "comments": comments,
         "query": query,
     }

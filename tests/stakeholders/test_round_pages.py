@@ -261,3 +261,31 @@ def test_anonymous_round_voids_do_not_name_the_unit_for_category_managers(client
     client.force_login(company.cpo)
     rows = client.get(reverse("stakeholders:voids")).context["rows"]
     assert rows[0]["unit"] == "Manufacturing"
+
+
+def test_trends_across_rounds_respect_each_rounds_anonymity(client, company, drivers):
+    today = timezone.localdate()
+    earlier = add_survey_round(
+        company,
+        name="Last year",
+        anonymous=True,
+        opens_on=today - datetime.timedelta(days=400),
+        closes_on=today - datetime.timedelta(days=380),
+    )
+    current = add_survey_round(company, name="This year")
+    cost = drivers[0]
+    _submitted(earlier, company.manufacturing, company.it, 2, {cost: (5, 1)})
+    _submitted(current, company.manufacturing, company.it, 9, {cost: (5, 4)})
+    url = reverse("stakeholders:round_results", args=[current.pk])
+
+    client.force_login(company.cpo)
+    response = client.get(url)
+    assert [(t["round"], t["satisfaction"]) for t in response.context["driver_trend"]] == [
+        ("Last year", 1),
+        ("This year", 4),
+    ]
+    assert response.context["driver_trend_chart"]
+
+    client.force_login(company.manager)  # last year's single answer stays hidden
+    response = client.get(url)
+    assert [t["round"] for t in response.context["driver_trend"]] == ["This year"]
