@@ -74,6 +74,7 @@ def merge_suppliers(kept: Supplier, duplicate: Supplier, *, user=None, reason=""
             "country": duplicate.country,
             "identifiers": duplicate.identifiers,
             "segment": duplicate.segment,
+            "kept_pk": kept.pk,
             "kept_identifiers": kept.identifiers,
             "kept_country": kept.country,
             "deleted_rules": deleted_rules,
@@ -115,15 +116,19 @@ def undo_merge(merge: SupplierMerge, *, user=None) -> Supplier:
     relations = {label: (model, field) for label, model, field, _ in _relations()}
     for label, ids in merge.moved.items():
         model, field = relations[label]
-        model.objects.filter(pk__in=ids).update(**{field: duplicate})
+        # Only rows still on the kept supplier: a later undo may already have taken some home.
+        model.objects.filter(pk__in=ids, **{field: merge.kept_id}).update(**{field: duplicate})
     for rule in record.get("deleted_rules", []):
         ClassificationRule.objects.create(supplier=duplicate, **rule)
     if merge.alias_id:
         SupplierAlias.objects.filter(pk=merge.alias_id).delete()
     kept = merge.kept
-    kept.identifiers = record["kept_identifiers"]
-    kept.country = record["kept_country"]
-    kept.save()
+    if kept.pk == record["kept_pk"]:
+        # Only the record the duplicate was folded into learnt its numbers; if that record has
+        # since been merged on, the numbers stay with the survivor.
+        kept.identifiers = record["kept_identifiers"]
+        kept.country = record["kept_country"]
+        kept.save()
     merge.undone_at = timezone.now()
     merge.undone_by = user
     merge.save(update_fields=["undone_at", "undone_by"])

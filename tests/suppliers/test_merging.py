@@ -200,3 +200,58 @@ def test_unknown_duplicate_is_a_field_error_not_a_crash(client, company_with_spe
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert BusinessUnit.objects.count() == 2
+
+
+def _lines(supplier, amounts, company):
+    SpendLine.objects.bulk_create(
+        SpendLine(
+            date=datetime.date(2026, 1 + index % 12, 1),
+            amount=amount,
+            original_amount=amount,
+            currency="GBP",
+            supplier=supplier,
+            category=company.software if index % 2 else None,
+            business_unit=company.finance,
+        )
+        for index, amount in enumerate(amounts)
+    )
+
+
+def _per_supplier():
+    return dict(
+        SpendLine.objects.values("supplier").annotate(t=Sum("amount")).values_list("supplier", "t")
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_chains_of_merges_undone_in_any_order_give_back_every_total(company, seed):
+    """Property: A into B, then B into C; undoing both, in either order, restores each
+    supplier's total and the grand total at every step."""
+    import random
+
+    rng = random.Random(seed)
+    a, b, c = (Supplier.objects.create(name=f"Chain {name} Ltd") for name in "ABC")
+    for supplier in (a, b, c):
+        amounts = [Decimal(rng.randint(-5000, 90000)) / 100 for _ in range(rng.randint(0, 12))]
+        _lines(supplier, amounts, company)
+    refresh_spend_summary()
+    before, grand = _per_supplier(), _totals()
+
+    first = merge_suppliers(b, a)
+    assert _totals() == grand
+    second = merge_suppliers(c, b)
+    assert _totals() == grand
+    assert _per_supplier().get(c.pk, 0) == sum(before.values(), Decimal(0))
+
+    order = [first, second] if seed % 2 else [second, first]
+    for merge in order:
+        undo_merge(SupplierMerge.objects.get(pk=merge.pk))
+        assert _totals() == grand
+    assert _per_supplier() == before
+    assert set(
+        Supplier.objects.filter(name__startswith="Chain").values_list("name", flat=True)
+    ) == {
+        "Chain A Ltd",
+        "Chain B Ltd",
+        "Chain C Ltd",
+    }
