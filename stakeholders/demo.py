@@ -64,7 +64,7 @@ INCONSISTENT = ("RND", "DM")  # R&D's comparisons contradict themselves: the pag
 ROUND_UNITS = ("MFG", "SCL", "SAM", "IT", "FIN", "FAC")
 ROUND_CATEGORIES = ("DM", "PK", "LOG", "IT", "FM", "PS")
 # How well procurement serves each category, 1..5, improving a little each round.
-SERVICE = {"DM": 3.4, "PK": 2.6, "LOG": 3.0, "IT": 3.8, "FM": 3.2, "PS": 3.9}
+SERVICE = {"DM": 3.1, "PK": 2.4, "LOG": 2.7, "IT": 3.5, "FM": 3.0, "PS": 3.6}
 COMMENTS = {
     "DM": [
         "Lead times from the new flour mill keep slipping; we found out from the line.",
@@ -196,7 +196,7 @@ def _rounds(rng, units, tops, drivers, cpo, today):
                 state = _state(rng, unit.code, is_open)
                 if state is None:
                     continue
-                service = SERVICE[category.code] + 0.3 * number
+                service = SERVICE[category.code] + 0.25 * number
                 # Procurement serves best what it has always chased (price), so shortfalls
                 # grow with how much a unit cares: the "concentrate here" corner fills.
                 expected = service - 0.45 * (importance - 3)
@@ -206,7 +206,7 @@ def _rounds(rng, units, tops, drivers, cpo, today):
                     # Packaging keeps letting Manufacturing down on what it values most.
                     satisfaction[_index(drivers, "Quality")] = 2
                 recommend = int(
-                    np.clip(np.rint(2.6 * satisfaction.mean() - 2.2 + rng.normal(0, 1.3)), 0, 10)
+                    np.clip(np.rint(2.6 * satisfaction.mean() - 1.7 + rng.normal(0, 1.3)), 0, 10)
                 )
                 response = SurveyResponse.objects.create(
                     round=survey_round,
