@@ -189,7 +189,10 @@ def readable_suppliers(user):
     if is_procurement(user):
         return Supplier.objects.all()
     if has_role(user, BUSINESS_UNIT_LEAD):
-        bought = SpendLine.objects.filter(business_unit__leads=user).values("supplier")
+        from categories.models import SpendSummary
+
+        # The summary, kept current by every import, holds each unit's suppliers in a few rows.
+        bought = SpendSummary.objects.filter(business_unit__leads=user).values("supplier")
         return Supplier.objects.filter(pk__in=bought)
     return None
 
