@@ -1,0 +1,77 @@
+"""Savings arithmetic on plain values: spreading an initiative's money over fiscal years, the
+risk-adjusted pipeline and the savings scale the ranking uses.
+
+Fiscal years follow the calendar year: `year` 2024 is 2024-01-01..2024-12-31.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+DAYS_IN_YEAR = 365
+
+# How likely an initiative at each stage is to deliver what it promises. The CPO can change
+# them (StageProbability rows); these are the starting point, the usual gate-based haircut.
+DEFAULT_STAGE_PROBABILITIES = {
+    "idea": 0.10,
+    "validated": 0.30,
+    "approved": 0.60,
+    "contracted": 0.90,
+    "realised": 1.00,
+    "cancelled": 0.00,
+}
+
+
+def prorate(amount, start: datetime.date, end: datetime.date, year: int) -> Decimal:
+    """The part of `amount` that falls in fiscal `year`: amount ÷ min(days in the period, 365)
+    × days of the period inside the year, rounded to cents (issue 5). Both dates count. A
+    period longer than a year treats `amount` as the annual figure, so no year gets more.
+
+    200,000 over 2024-04-01..2025-03-31 (365 days) gives 200,000 / 365 × 275 = 150,684.93 in
+    2024 and 200,000 / 365 × 90 = 49,315.07 in 2025."""
+    if end < start:
+        raise ValueError("The period ends before it starts.")
+    days = (end - start).days + 1
+    first = max(start, datetime.date(year, 1, 1))
+    last = min(end, datetime.date(year, 12, 31))
+    inside = max((last - first).days + 1, 0)
+    share = Decimal(amount) * inside / min(days, DAYS_IN_YEAR)
+    return share.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def stage_probabilities(overrides: dict | None = None) -> dict:
+    """The default probabilities with the configured ones laid over them."""
+    return {**DEFAULT_STAGE_PROBABILITIES, **(overrides or {})}
+
+
+def risk_adjusted(amount, stage: str, probabilities: dict) -> Decimal:
+    """Expected value × the stage's probability, to cents."""
+    value = Decimal(amount) * Decimal(str(probabilities[stage]))
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def pipeline(items, probabilities: dict) -> Decimal:
+    """Risk-adjusted pipeline = Σ expected value × the stage's probability, over
+    (amount, stage) pairs."""
+    return sum((risk_adjusted(amount, stage, probabilities) for amount, stage in items), CENT * 0)
+
+
+def normalised(values: list) -> list[float]:
+    """Each value as a share of the largest, 0..1, so the biggest earner scores 1 and the scale
+    does not depend on the currency or the category's size. Negative values count as 0; with
+    nothing positive every value scores 0."""
+    largest = max((float(value) for value in values), default=0.0)
+    if largest <= 0:
+        return [0.0 for _ in values]
+    return [max(float(value), 0.0) / largest for value in values]
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One fiscal year of a plan or portfolio, each kind of money apart."""
+
+    year: int
+    target: Decimal
+    pipeline: Decimal
+    realised: Decimal
