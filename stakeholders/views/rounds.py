@@ -275,8 +275,11 @@ def round_results(request, pk):
     if query:
         comments = comments.filter(Q(comment__icontains=query))
     comments = comments.order_by("category__name", "unit__name")
-    if anonymous and overall["nps"].responses < satisfaction.MIN_RESPONDENTS:
-        comments = comments.none()
+    if anonymous:
+        # A comment on a category few units answered about would say who wrote it.
+        comments = comments.filter(
+            category__name__in=[row["label"] for row in by_category if row["shown"]]
+        )
 
     export = request.GET.get("format")
     if export in EXPORT_FORMATS:

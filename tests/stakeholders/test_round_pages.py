@@ -289,3 +289,17 @@ def test_trends_across_rounds_respect_each_rounds_anonymity(client, company, dri
     client.force_login(company.manager)  # last year's single answer stays hidden
     response = client.get(url)
     assert [t["round"] for t in response.context["driver_trend"]] == ["This year"]
+
+
+def test_anonymous_comments_show_only_for_categories_with_three_answers(client, company):
+    survey_round = add_survey_round(company, anonymous=True)
+    extra = _more_units(3)
+    survey_round.units.add(*extra)
+    for unit in extra:
+        _submitted(survey_round, unit, company.it, 8, comment=f"Hardware note from {unit.code}")
+    _submitted(survey_round, company.manufacturing, company.software, 3, comment="Only us")
+    survey_round.categories.add(company.software)
+    client.force_login(company.manager)  # owns IT and Software
+    body = client.get(reverse("stakeholders:round_results", args=[survey_round.pk])).content
+    assert b"Hardware note from U0" in body
+    assert b"Only us" not in body
