@@ -13,7 +13,7 @@ from stakeholders.models import (
 class BusinessUnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
-    filter_horizontal = ["leads"]
+    filter_horizontal = ["leads", "assigned_categories"]
 
 
 @admin.register(ValueDriver)

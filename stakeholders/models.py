@@ -11,6 +11,12 @@ class BusinessUnit(models.Model):
     leads = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="led_business_units"
     )
+    assigned_categories = models.ManyToManyField(
+        "categories.Category",
+        blank=True,
+        related_name="assigned_units",
+        help_text="Categories the unit has a say in even without spend of its own yet.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -6,7 +6,13 @@ from django.db.models.functions import Coalesce
 from categories import cube
 from categories.models import Category, SpendLine
 from stakeholders import satisfaction
-from stakeholders.models import Priority, PriorityWeight, SurveyRating, SurveyRound
+from stakeholders.models import (
+    BusinessUnit,
+    Priority,
+    PriorityWeight,
+    SurveyRating,
+    SurveyRound,
+)
 from stakeholders.satisfaction import DETRACTOR_UP_TO, PROMOTER_FROM
 from workbench.permissions import readable_responses, reads_every_answer
 
@@ -14,9 +20,10 @@ MONEY = DecimalField(max_digits=18, decimal_places=2)
 
 
 def categories_bought_by(unit, period):
-    """The top-level categories a unit buys (spend anywhere in the subtree over the period) or
-    has given priorities for, with the unit's spend and its priority, largest spend first.
-    Priorities are stated at the level category managers run categories: the top of the tree."""
+    """The top-level categories a unit buys (spend anywhere in the subtree over the period), is
+    assigned, or has given priorities for, with the unit's spend and its priority, largest
+    spend first. Priorities are stated at the level category managers run categories: the top
+    of the tree."""
     unit_lines = SpendLine.objects.filter(
         business_unit=unit, category__path__startswith=OuterRef("path")
     )
@@ -27,6 +34,9 @@ def categories_bought_by(unit, period):
         output_field=MONEY,
     )
     priorities = Priority.objects.filter(unit=unit, category=OuterRef("pk"))
+    assigned = BusinessUnit.assigned_categories.through.objects.filter(
+        businessunit=unit, category=OuterRef("pk")
+    )
     return (
         Category.objects.filter(parent__isnull=True)
         .annotate(
@@ -35,7 +45,7 @@ def categories_bought_by(unit, period):
             consistency_ratio=Subquery(priorities.values("consistency_ratio")[:1]),
             priority_updated=Subquery(priorities.values("updated_at")[:1]),
         )
-        .filter(Q(Exists(unit_lines)) | Q(Exists(priorities)))
+        .filter(Q(Exists(unit_lines)) | Q(Exists(priorities)) | Q(Exists(assigned)))
         .order_by("-spend", "code")
     )
 
