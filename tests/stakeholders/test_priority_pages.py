@@ -171,3 +171,12 @@ def test_a_unit_lead_asking_for_another_unit_sees_only_their_own(client, company
     response = client.get(reverse("stakeholders:priorities") + "?unit=FIN")
     assert response.context["unit"] == company_with_spend.manufacturing
     assert [u.code for u in response.context["units"]] == ["MFG"]
+
+
+def test_a_category_assigned_to_the_unit_is_listed_without_spend(client, company_with_spend):
+    company = company_with_spend
+    company.manufacturing.assigned_categories.add(company.facilities)
+    client.force_login(company.unit_lead)
+    categories = client.get(reverse("stakeholders:priorities")).context["categories"]
+    assert [c.code for c in categories] == ["IT", "FM"]
+    assert categories[1].spend == 0
