@@ -8,11 +8,11 @@ exactly those rows back, so every total is what it was before.
 """
 
 from django.db import transaction
-from django.db.models import ForeignKey, OneToOneField
+from django.db.models import Count, ForeignKey, OneToOneField, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from categories.models import ClassificationRule, SpendSummary
-from categories.summary import refresh_spend_summary
+from categories.models import ClassificationRule, SpendLine, SpendSummary
 from suppliers.models import Supplier, SupplierAlias, SupplierMerge
 from suppliers.names import normalise
 
@@ -92,8 +92,8 @@ def merge_suppliers(kept: Supplier, duplicate: Supplier, *, user=None, reason=""
     kept.identifiers = {**duplicate.identifiers, **kept.identifiers}
     kept.country = kept.country or duplicate.country
     kept.save()
+    _resummarise(kept.pk, duplicate.pk)
     duplicate.delete()
-    refresh_spend_summary()
     return merge
 
 
@@ -132,5 +132,32 @@ def undo_merge(merge: SupplierMerge, *, user=None) -> Supplier:
     merge.undone_at = timezone.now()
     merge.undone_by = user
     merge.save(update_fields=["undone_at", "undone_by"])
-    refresh_spend_summary()
+    _resummarise(kept.pk, duplicate.pk)
     return duplicate
+
+
+def _resummarise(*supplier_ids):
+    """Rebuild the spend summary rows of these suppliers only: a merge or undo changes no
+    other supplier's spend, so it costs what their lines cost, not what the whole table does."""
+    SpendSummary.objects.filter(supplier__in=supplier_ids).delete()
+    rows = (
+        SpendLine.objects.filter(supplier__in=supplier_ids)
+        .annotate(month=TruncMonth("date"))
+        .values("month", "category", "business_unit", "supplier")
+        .annotate(spend=Sum("amount"), lines=Count("pk"))
+        .order_by()
+    )
+    SpendSummary.objects.bulk_create(
+        (
+            SpendSummary(
+                month=row["month"],
+                category_id=row["category"],
+                business_unit_id=row["business_unit"],
+                supplier_id=row["supplier"],
+                spend=row["spend"],
+                lines=row["lines"],
+            )
+            for row in rows.iterator()
+        ),
+        batch_size=2000,
+    )

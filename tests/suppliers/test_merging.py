@@ -255,3 +255,29 @@ def test_chains_of_merges_undone_in_any_order_give_back_every_total(company, see
         "Chain B Ltd",
         "Chain C Ltd",
     }
+
+
+def test_merge_and_undo_leave_the_summary_as_a_full_rebuild_would(company_with_spend):
+    company = company_with_spend
+    softcat = company.suppliers[1]
+    merge = merge_suppliers(softcat, _duplicate_with_spend(company))
+
+    def summary_by_supplier():
+        """(supplier, month, category, unit) → (spend, lines), duplicates folded together."""
+        return {
+            (row["supplier"], row["month"], row["category"], row["business_unit"]): (
+                row["spend"],
+                row["count"],
+            )
+            for row in SpendSummary.objects.values(
+                "supplier", "month", "category", "business_unit"
+            ).annotate(spend=Sum("spend"), count=Sum("lines"))
+        }
+
+    after_merge = summary_by_supplier()
+    refresh_spend_summary()
+    assert summary_by_supplier() == after_merge
+    undo_merge(merge)
+    after_undo = summary_by_supplier()
+    refresh_spend_summary()
+    assert summary_by_supplier() == after_undo
