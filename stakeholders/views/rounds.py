@@ -35,7 +35,7 @@ def _today():
 
 def round_list(request):
     """Every round for procurement, with how far answers have got; a unit lead sees the rounds
-    that ask their unit, open ones first."""
+    that ask their unit. Newest first, so the open round leads."""
     rounds = SurveyRound.objects.annotate(
         unit_count=Count("units", distinct=True),
         category_count=Count("categories", distinct=True),
@@ -163,6 +163,7 @@ def response_edit(request, pk, code, category_code):
             "response": response,
             "form": form,
             "locked": locked,
+            "not_open_yet": _today() < survey_round.opens_on,
         },
     )
 

@@ -303,3 +303,17 @@ def test_anonymous_comments_show_only_for_categories_with_three_answers(client, 
     body = client.get(reverse("stakeholders:round_results", args=[survey_round.pk])).content
     assert b"Hardware note from U0" in body
     assert b"Only us" not in body
+
+
+def test_a_round_that_has_not_opened_takes_no_answers_yet(client, company, drivers):
+    today = timezone.localdate()
+    survey_round = add_survey_round(
+        company,
+        opens_on=today + datetime.timedelta(days=5),
+        closes_on=today + datetime.timedelta(days=30),
+    )
+    client.force_login(company.unit_lead)
+    url = reverse("stakeholders:response", args=[survey_round.pk, "MFG", "IT"])
+    response = client.post(url, {"submit": "1", **_answer(drivers, [5] * 4, [5] * 4, 10)})
+    assert "This round opens on" in response.content.decode()
+    assert not SurveyResponse.objects.exists()
