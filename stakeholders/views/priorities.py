@@ -49,6 +49,22 @@ def priority_list(request):
             else []
         ),
     }
+    if request.GET.get("format") in EXPORT_FORMATS and selected:
+        return export_response(
+            request.GET["format"],
+            f"priorities-{selected.code}",
+            ["Category", "Code", "Spend", "Given as", "Consistency ratio"],
+            [
+                [
+                    c.name,
+                    c.code,
+                    c.spend,
+                    dict(Priority.METHODS).get(c.priority_method, "To do"),
+                    c.consistency_ratio,
+                ]
+                for c in context["categories"]
+            ],
+        )
     return render(request, "stakeholders/priority_list.html", context)
 
 

@@ -47,6 +47,25 @@ def agreement_list(request):
                 "missed": statuses.count("Missed"),
             }
         )
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return export_response(
+            request.GET["format"],
+            "service-agreements",
+            ["Agreement", "Unit", "Starts", "Ends", "Measures", "On track", "At risk", "Missed"],
+            [
+                [
+                    row["agreement"].title,
+                    row["agreement"].unit.name,
+                    row["agreement"].starts_on,
+                    row["agreement"].ends_on,
+                    row["measures"],
+                    row["on_track"],
+                    row["at_risk"],
+                    row["missed"],
+                ]
+                for row in rows
+            ],
+        )
     return render(request, "stakeholders/agreement_list.html", {"rows": rows})
 
 

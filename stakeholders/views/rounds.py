@@ -58,6 +58,24 @@ def round_list(request):
         }
         for r in rounds.distinct()
     ]
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return export_response(
+            request.GET["format"],
+            "survey-rounds",
+            ["Round", "Opens", "Closes", "Anonymous", "Open", "Answers in", "Expected"],
+            [
+                [
+                    row["round"].name,
+                    row["round"].opens_on,
+                    row["round"].closes_on,
+                    row["round"].anonymous,
+                    row["open"],
+                    row["submitted"],
+                    row["expected"],
+                ]
+                for row in rows
+            ],
+        )
     return render(
         request,
         "stakeholders/round_list.html",
@@ -284,21 +302,12 @@ def round_results(request, pk):
 
     export = request.GET.get("format")
     if export in EXPORT_FORMATS:
-        return export_response(
+        return _export_results(
             export,
-            f"results-{survey_round.pk}",
-            ["Driver", "Importance", "Satisfaction", "Answers", "Quadrant", "Weighted gap"],
-            [
-                [
-                    d["driver"],
-                    d["importance"],
-                    d["satisfaction"],
-                    d["answers"],
-                    d["quadrant"],
-                    d["gap"],
-                ]
-                for d in ranked
-            ],
+            survey_round,
+            request.GET.get("table"),
+            anonymous,
+            (ranked, by_category, by_unit, comments),
         )
     context = {
         "round": survey_round,
@@ -325,6 +334,52 @@ def round_results(request, pk):
     if request.htmx and request.GET.get("q") is not None:
         template += "#comments"
     return render(request, template, context)
+
+
+def _export_results(export, survey_round, table, anonymous, tables):
+    """One of the results tables as a file: drivers (default), nps or comments."""
+    ranked, by_category, by_unit, comments = tables
+    name = f"results-{survey_round.pk}"
+    if table == "nps":
+        rows = [
+            [
+                kind,
+                row["label"],
+                row["nps"].score,
+                row["nps"].promoters,
+                row["nps"].passives,
+                row["nps"].detractors,
+            ]
+            for kind, rows in (("Category", by_category), ("Unit", by_unit))
+            for row in rows
+            if row["shown"]
+        ]
+        headers = ["By", "Name", "NPS", "Promoters", "Passives", "Detractors"]
+        return export_response(export, f"{name}-nps", headers, rows)
+    if table == "comments":
+        return export_response(
+            export,
+            f"{name}-comments",
+            ["Category", "Unit", "Recommend", "Comment"],
+            [
+                [
+                    c.category.name,
+                    "" if anonymous else c.unit.name,
+                    c.recommend,
+                    c.comment,
+                ]
+                for c in comments
+            ],
+        )
+    return export_response(
+        export,
+        f"{name}-drivers",
+        ["Driver", "Importance", "Satisfaction", "Answers", "Quadrant", "Weighted gap"],
+        [
+            [d["driver"], d["importance"], d["satisfaction"], d["answers"], d["quadrant"], d["gap"]]
+            for d in ranked
+        ],
+    )
 
 
 # --- Voids -------------------------------------------------------------------------------------
