@@ -463,3 +463,26 @@ def test_segment_page_points_out_partners_only_monitored_or_without_plan(
     assert partners == {"Dell Technologies Ltd": (1, 1, 1), "Softcat plc": (0, 0, 0)}
     body = response.content.decode()
     assert "Only monitored" in body and "No plan" in body
+
+
+def test_record_numbers_above_a_thousand_are_not_written_with_a_separator(
+    client, company_with_spend
+):
+    """USE_THOUSAND_SEPARATOR would post back "12,345", which is no supplier or template."""
+    from suppliers.models import ScorecardTemplate
+
+    company = company_with_spend
+    Supplier.objects.create(pk=12345, name="Dell Technologies UK")
+    ScorecardTemplate.objects.create(pk=5000, name="Another template")
+    standard_template()
+    client.force_login(company.manager)
+    merge_page = client.get(
+        reverse("suppliers:merge", args=[company.suppliers[0].pk]), {"q": "dell"}
+    )
+    assert 'value="12345"' in merge_page.content.decode()
+    rate_page = client.get(
+        reverse("suppliers:evaluate", args=[company.suppliers[0].pk]), {"template": 5000}
+    )
+    assert 'name="template" value="5000"' in rate_page.content.decode()
+    contracts = client.get(reverse("suppliers:contracts"), {"within": 3650})
+    assert 'value="3650"' in contracts.content.decode()
