@@ -3,6 +3,7 @@ what the affected units value, the savings-versus-alignment ranking, the workflo
 moves and what changed between two saves. No ORM here: views gather, these decide."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from categories.savings import normalised
 
@@ -159,6 +160,9 @@ def changes(before: dict, after: dict) -> dict:
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, Decimal):
+        # Money typed as "60000" and stored as 60000.00 is the same amount.
+        return f"{value:.2f}"
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(sorted(str(item) for item in value))
     return str(value)

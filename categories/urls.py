@@ -1,6 +1,6 @@
 from django.urls import path
 
-from categories.views import cube, imports, kraljic, taxonomy
+from categories.views import cube, imports, initiatives, kraljic, plans, taxonomy
 
 app_name = "categories"
 urlpatterns = [
@@ -17,6 +17,26 @@ urlpatterns = [
     path("imports/unclassified/", imports.unclassified, name="unclassified"),
     path("imports/fx-rates/", imports.exchange_rates, name="exchange_rates"),
     path("imports/rules/", imports.classification_rules, name="classification_rules"),
+    # Category plans (before the <str:code>/ catch-all).
+    path("plans/", plans.plan_list, name="plan_list"),
+    path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/savings/", plans.plan_savings, name="plan_savings"),
+    path("plans/stage-probabilities/", plans.stage_probabilities, name="stage_probabilities"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/print/", plans.plan_print, name="plan_print"),
+    path("plans/<int:pk>/alpha/", plans.plan_alpha, name="plan_alpha"),
+    path("plans/<int:pk>/endorse/", plans.plan_endorse, name="plan_endorse"),
+    path("plans/<int:pk>/move/<str:action>/", plans.plan_transition, name="plan_transition"),
+    path(
+        "plans/<int:pk>/initiatives/new/", initiatives.initiative_create, name="initiative_create"
+    ),
+    path("plans/initiatives/<int:pk>/", initiatives.initiative_edit, name="initiative_edit"),
+    path(
+        "plans/initiatives/<int:pk>/realised/",
+        initiatives.initiative_realised,
+        name="initiative_realised",
+    ),
     path("<str:code>/", taxonomy.category_detail, name="detail"),
     path("<str:code>/edit/", taxonomy.category_edit, name="edit"),
     path("<str:code>/kraljic/", kraljic.kraljic_position, name="kraljic_position"),

@@ -286,3 +286,100 @@ def undoable_merge_for_user(request, pk: int):
     merge = get_object_or_404(SupplierMerge, pk=pk, undone_at__isnull=True)
     editable_supplier_for_user(request, merge.kept_id)
     return merge
+
+
+# --- Category plans ----------------------------------------------------------------------------
+# Procurement reads every plan; a unit lead reads the plans of categories their unit buys or
+# that name their unit as affected (another plan is a 404). Only the category's owner (or an
+# administrator) edits a plan; only the CPO approves; only affected units' leads endorse.
+
+
+def readable_plans(user):
+    from django.db.models import Exists, OuterRef
+
+    from categories.models import CategoryPlan, SpendSummary
+
+    plans = CategoryPlan.objects.select_related("category", "category__owner", "approved_by")
+    if is_procurement(user):
+        return plans
+    led = units_led_by(user)
+    # Bought: the unit has spend anywhere in the plan category's subtree.
+    bought = SpendSummary.objects.filter(
+        business_unit__in=led, category__path__startswith=OuterRef("category__path")
+    )
+    affected = CategoryPlan.objects.filter(initiatives__affected_units__in=led).values("pk")
+    return plans.filter(Q(Exists(bought)) | Q(pk__in=affected))
+
+
+def may_change_plan(user, plan) -> bool:
+    return may_change_category(user, plan.category)
+
+
+def plan_for_user(request, pk: int):
+    """The plan and whether the user may change it; 404 when they may not see it."""
+    plan = get_object_or_404(readable_plans(request.user), pk=pk)
+    return plan, may_change_plan(request.user, plan)
+
+
+def editable_plan_for_user(request, pk: int):
+    plan, may_change = plan_for_user(request, pk)
+    if not may_change:
+        raise PermissionDenied("Only the category's owner may change its plans.")
+    return plan
+
+
+def initiative_for_user(request, pk: int):
+    """An initiative (with its plan) and whether the user may change it."""
+    from categories.models import Initiative
+
+    initiative = get_object_or_404(Initiative.objects.select_related("plan", "owner"), pk=pk)
+    plan, may_change = plan_for_user(request, initiative.plan_id)
+    initiative.plan = plan
+    return initiative, may_change
+
+
+def editable_initiative_for_user(request, pk: int):
+    initiative, may_change = initiative_for_user(request, pk)
+    if not may_change:
+        raise PermissionDenied("Only the category's owner may change its initiatives.")
+    return initiative
+
+
+def require_plan_approver(request):
+    if not has_role(request.user, CPO):
+        raise PermissionDenied("Only the CPO approves plans and sets how savings are weighed.")
+
+
+def plan_roles(user, plan) -> set:
+    """The parts the user plays in a plan's workflow: "owner", "cpo" (see categories.plans)."""
+    roles = set()
+    if may_change_plan(user, plan):
+        roles.add("owner")
+    if has_role(user, CPO):
+        roles.add("cpo")
+    return roles
+
+
+# --- Portfolio and maturity assessments --------------------------------------------------------
+# The whole portfolio (dashboard, board pack, heatmap) is for the CPO and administrators
+# (require_portfolio_reader above); a category manager reads and assesses the maturity of the
+# top-level categories they own.
+
+
+def maturity_category_for_user(request, code: str):
+    """A top-level category's maturity and whether the user may assess it: the CPO and
+    administrators read every one, its owner reads and assesses it; anyone else is refused."""
+    category = get_object_or_404(
+        Category.objects.select_related("owner"), code=code, parent__isnull=True
+    )
+    may_assess = may_change_category(request.user, category)
+    if not (may_assess or has_role(request.user, CPO, ADMINISTRATOR)):
+        raise PermissionDenied("A category's maturity is for its owner, the CPO and administrators.")
+    return category, may_assess
+
+
+def assessable_category_for_user(request, code: str):
+    category, may_assess = maturity_category_for_user(request, code)
+    if not may_assess:
+        raise PermissionDenied("Only the category's owner or an administrator assesses it.")
+    return category

@@ -7,6 +7,7 @@ The matrix is the written answer to "who may see what"; a URL added without a ro
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.categories.plan_builders import plan_args
 from tests.suppliers.builders import supplier_args
 
 ROLES = ["anonymous", "manager", "othermanager", "unitlead", "otherlead", "cpo", "admin", "nobody"]
@@ -14,6 +15,29 @@ ROLES = ["anonymous", "manager", "othermanager", "unitlead", "otherlead", "cpo",
 # url name, args, then the status for each role in ROLES order. 302 for anonymous is the
 # redirect to the login page; 404 hides another unit's or category's existence.
 MATRIX = [
+    # Category plans: procurement and unit leads read; the category's owner edits; the CPO
+    # approves and sets α (POSTs); an affected unit's lead endorses. "it-plan" is in review.
+    ("categories:plan_list", [], [302, 200, 200, 200, 200, 200, 200, 403]),
+    ("categories:plan_create", [], [302, 200, 200, 403, 403, 302, 200, 403]),
+    ("categories:plan_savings", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("categories:stage_probabilities", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("categories:plan_detail", ["it-plan"], [302, 200, 200, 200, 404, 200, 200, 404]),
+    ("categories:plan_print", ["it-plan"], [302, 200, 200, 200, 404, 200, 200, 404]),
+    ("categories:plan_edit", ["it-plan"], [302, 200, 403, 403, 404, 403, 200, 404]),
+    ("categories:plan_endorse", ["it-plan"], [302, 403, 403, 200, 404, 403, 403, 404]),
+    ("categories:plan_alpha", ["it-plan"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    (
+        "categories:plan_transition",
+        ["it-plan", "approve"],
+        [302, 405, 405, 405, 405, 405, 405, 405],
+    ),
+    ("categories:initiative_create", ["it-plan"], [302, 200, 403, 403, 404, 403, 200, 404]),
+    ("categories:initiative_edit", ["it-initiative"], [302, 200, 403, 403, 404, 403, 200, 404]),
+    (
+        "categories:initiative_realised",
+        ["it-initiative"],
+        [302, 200, 403, 403, 404, 403, 200, 404],
+    ),
     ("home", [], [302, 200, 200, 200, 200, 200, 200, 200]),
     ("login", [], [200, 302, 302, 302, 302, 302, 302, 302]),
     ("logout", [], [302, 405, 405, 405, 405, 405, 405, 405]),
@@ -90,6 +114,16 @@ MATRIX = [
     ),
     ("stakeholders:engagement", [], [302, 200, 200, 200, 200, 200, 200, 200]),
     ("stakeholders:engagement_add", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    # Portfolio: the whole portfolio is for the CPO and administrators; a category's maturity
+    # for its owner too, who alone (with administrators) assesses it. Only top-level
+    # categories are assessed.
+    ("portfolio:dashboard", [], [302, 403, 403, 403, 403, 200, 200, 403]),
+    ("portfolio:board_pack", [], [302, 403, 403, 403, 403, 200, 200, 403]),
+    ("portfolio:maturity", [], [302, 403, 403, 403, 403, 200, 200, 403]),
+    ("portfolio:category_maturity", ["IT"], [302, 200, 403, 403, 403, 200, 200, 403]),
+    ("portfolio:category_maturity", ["IT.HW"], [302, 404, 404, 404, 404, 404, 404, 404]),
+    ("portfolio:assess", ["IT"], [302, 200, 403, 403, 403, 403, 200, 403]),
+    ("portfolio:assess", ["FM"], [302, 403, 200, 403, 403, 403, 200, 403]),
 ]
 
 
@@ -137,6 +171,7 @@ def _refused_import():
 @pytest.mark.parametrize(("name", "args", "statuses"), MATRIX)
 def test_each_role_gets_the_expected_status(client, company_with_spend, name, args, statuses):
     args = supplier_args(_stakeholder_args(args, company_with_spend), company_with_spend)
+    args = plan_args(args, company_with_spend)
     url = reverse(name, args=_resolve_args(args, company_with_spend))
     seen = {}
     for role in ROLES:

@@ -1,0 +1,186 @@
+"""Adding and editing a plan's initiatives, with their impact on each value driver, and
+recording the money they actually delivered."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+
+from categories import cube, planning, plans
+from categories.models import CategoryPlan, Initiative, InitiativeImpact, RealisedSaving
+from categories.plan_forms import InitiativeForm, RealisedForm, active_drivers
+from categories.views.plans import _record, _with_version, reopen_if_approved, stale_changes
+from workbench.permissions import editable_initiative_for_user, editable_plan_for_user
+
+# Moving an initiative through its stages (or cancelling it) is running the plan, not changing
+# what was approved: it does not reopen the review.
+TRACKING_FIELDS = {"stage", "cancel_reason"}
+
+
+def _values(initiative, impacts: dict, units) -> dict:
+    values = {
+        name: getattr(initiative, name)
+        for name in InitiativeForm.Meta.fields
+        if name not in ("affected_units", "owner")
+    }
+    values["owner"] = initiative.owner.get_full_name() if initiative.owner else ""
+    values["affected_units"] = sorted(unit.code for unit in units)
+    values.update({f"impact on {driver}": impact for driver, impact in impacts.items()})
+    return values
+
+
+def _current_impacts(initiative) -> dict:
+    return {i.driver.name: i.impact for i in initiative.impacts.select_related("driver")}
+
+
+def _save_impacts(initiative, impacts: dict):
+    initiative.impacts.all().delete()
+    InitiativeImpact.objects.bulk_create(
+        [
+            InitiativeImpact(initiative=initiative, driver=driver, impact=impact)
+            for driver, impact in impacts.items()
+            if impact
+        ]
+    )
+
+
+def _refuse_closed(request, plan):
+    if plan.status == CategoryPlan.CLOSED:
+        messages.error(request, "A closed plan is kept as it was; it cannot be changed.")
+        return redirect(plan)
+    return None
+
+
+def initiative_create(request, pk):
+    """A new initiative on the plan; the units that buy in the category are ticked to start."""
+    plan = editable_plan_for_user(request, pk)
+    if refused := _refuse_closed(request, plan):
+        return refused
+    drivers = list(active_drivers())
+    buying = [
+        row["business_unit"] for row in planning.unit_spend(plan.category, cube.latest_period())
+    ]
+    form = InitiativeForm(
+        request.POST or None,
+        drivers=drivers,
+        initial={"affected_units": buying, "owner": request.user},
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            initiative = form.save(commit=False)
+            initiative.plan = plan
+            initiative.save()
+            form.save_m2m()
+            _save_impacts(initiative, form.impacts())
+            _record(
+                plan,
+                request.user,
+                f"Initiative added: {initiative.title}",
+                {"initiative": ["", initiative.title]},
+                initiative,
+            )
+            reopen_if_approved(plan, request.user, "Initiative added")
+        messages.success(request, f"{initiative.title} added.")
+        return redirect(f"{plan.get_absolute_url()}#tradeoff")
+    return render(
+        request,
+        "categories/plans/initiative_form.html",
+        {"plan": plan, "form": form, "initiative": None},
+    )
+
+
+def initiative_edit(request, pk):
+    """Edit an initiative; a save over a newer one is refused with what changed since."""
+    initiative = editable_initiative_for_user(request, pk)
+    plan = initiative.plan
+    if refused := _refuse_closed(request, plan):
+        return refused
+    drivers = list(active_drivers())
+    form = InitiativeForm(request.POST or None, instance=initiative, drivers=drivers)
+    stale = []
+    if request.method == "POST" and form.is_valid():
+        seen = form.cleaned_data.get("version") or 0
+        with transaction.atomic():
+            current = Initiative.objects.select_for_update().get(pk=initiative.pk)
+            if current.version != seen:
+                stale = stale_changes(
+                    plan.events.filter(initiative=initiative).select_related("by")[:30], seen
+                )
+                form = _with_version(
+                    InitiativeForm, request.POST, current.version, instance=current, drivers=drivers
+                )
+                form.is_valid()
+            else:
+                before = _values(current, _current_impacts(current), current.affected_units.all())
+                initiative = form.save(commit=False)
+                initiative.version = current.version + 1
+                initiative.save()
+                form.save_m2m()
+                _save_impacts(initiative, form.impacts())
+                after = _values(
+                    initiative, _current_impacts(initiative), initiative.affected_units.all()
+                )
+                changed = plans.changes(before, after)
+                if changed:
+                    reopens = set(changed) - TRACKING_FIELDS
+                    changed["version"] = [str(current.version), str(initiative.version)]
+                    _record(
+                        plan,
+                        request.user,
+                        f"Initiative edited: {initiative.title}",
+                        changed,
+                        initiative,
+                    )
+                    if reopens:
+                        reopen_if_approved(plan, request.user, "Initiative edited")
+                messages.success(request, f"{initiative.title} saved.")
+                return redirect(f"{plan.get_absolute_url()}#tradeoff")
+    return render(
+        request,
+        "categories/plans/initiative_form.html",
+        {"plan": plan, "form": form, "initiative": initiative, "stale": stale},
+    )
+
+
+def initiative_realised(request, pk):
+    """Record what an initiative delivered in a month (one row per month: a second entry for
+    the same month replaces the first) and see what it has delivered so far."""
+    initiative = editable_initiative_for_user(request, pk)
+    plan = initiative.plan
+    form = RealisedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            RealisedSaving.objects.update_or_create(
+                initiative=initiative,
+                period=data["period"],
+                defaults={
+                    "hard_savings": data["hard_savings"],
+                    "cost_avoidance": data["cost_avoidance"],
+                    "revenue": data["revenue"],
+                    "note": data["note"],
+                    "recorded_by": request.user,
+                },
+            )
+            _record(
+                plan,
+                request.user,
+                f"Realised recorded for {data['period']:%b %Y}: {initiative.title}",
+                {
+                    kind: ["", str(data[kind])]
+                    for kind in ("hard_savings", "cost_avoidance", "revenue")
+                    if data[kind]
+                },
+                initiative,
+            )
+        messages.success(request, f"Recorded for {data['period']:%B %Y}.")
+        return redirect("categories:initiative_realised", pk=initiative.pk)
+    return render(
+        request,
+        "categories/plans/initiative_realised.html",
+        {
+            "plan": plan,
+            "initiative": initiative,
+            "form": form,
+            "rows": initiative.realised.select_related("recorded_by"),
+        },
+    )
