@@ -243,3 +243,35 @@ def value_beyond_savings(
 def portfolio_share(part: Decimal, whole: Decimal) -> float | None:
     """`part` as a share of `whole`; None when there is no whole to speak of."""
     return float(part / whole) if whole else None
+
+
+# --- Over time ----------------------------------------------------------------------------------
+
+
+def latest_levels(history, as_of=None) -> dict:
+    """{category: {dimension: level}} from each category's latest assessment on or before
+    `as_of` (all of them when None). `history`: (category, date, dimension, level) tuples, one
+    per score."""
+    latest_date = {}
+    for category, day, _dimension, _level in history:
+        if (as_of is None or day <= as_of) and day > latest_date.get(category, day.min):
+            latest_date[category] = day
+    levels: dict = {}
+    for category, day, dimension, level in history:
+        if latest_date.get(category) == day:
+            levels.setdefault(category, {})[dimension] = level
+    return levels
+
+
+def overall(profile: dict) -> float | None:
+    """One figure for a profile: the plain mean over the dimensions that have a level."""
+    values = [value for value in profile.values() if value is not None]
+    return sum(values) / len(values) if values else None
+
+
+def trend(history, spend: dict) -> list[tuple]:
+    """(date, organisation profile) at each date anyone assessed, each category counting with
+    its latest assessment up to that date (a category not yet assessed is left out). Weighted
+    by today's spend, so the line moves with maturity, not with spend."""
+    dates = sorted({day for _category, day, _dimension, _level in history})
+    return [(day, organisation_profile(latest_levels(history, day), spend)) for day in dates]

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "categories",
     "suppliers",
     "stakeholders",
+    "portfolio",
     "django_tasks",
     "django_tasks_db",
 ]

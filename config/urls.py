@@ -6,5 +6,6 @@ urlpatterns = [
     path("categories/", include("categories.urls")),
     path("suppliers/", include("suppliers.urls")),
     path("stakeholders/", include("stakeholders.urls")),
+    path("portfolio/", include("portfolio.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 """Maturity arithmetic against hand-worked numbers: the organisation's spend-weighted level,
 the questionnaire ladder, and each evidence rule at its boundaries."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -199,3 +200,43 @@ def test_the_wording_describes_every_level_of_every_dimension():
         assert len(levels) == 5
         assert levels[0][1] == ""  # level 1 needs no statement
         assert all(descriptor and question for descriptor, question in levels[1:])
+
+
+HISTORY = [
+    # (category, date, dimension, level): DM assessed twice, PK once in between.
+    ("DM", datetime.date(2026, 1, 15), maturity.SPEND_INSIGHT, 2),
+    ("DM", datetime.date(2026, 1, 15), maturity.STAKEHOLDER_FOCUS, 1),
+    ("PK", datetime.date(2026, 4, 10), maturity.SPEND_INSIGHT, 4),
+    ("DM", datetime.date(2026, 7, 1), maturity.SPEND_INSIGHT, 3),
+    ("DM", datetime.date(2026, 7, 1), maturity.STAKEHOLDER_FOCUS, 3),
+]
+
+
+def test_latest_levels_take_each_categorys_last_assessment_up_to_a_date():
+    assert maturity.latest_levels(HISTORY) == {
+        "DM": {maturity.SPEND_INSIGHT: 3, maturity.STAKEHOLDER_FOCUS: 3},
+        "PK": {maturity.SPEND_INSIGHT: 4},
+    }
+    assert maturity.latest_levels(HISTORY, datetime.date(2026, 5, 1)) == {
+        "DM": {maturity.SPEND_INSIGHT: 2, maturity.STAKEHOLDER_FOCUS: 1},
+        "PK": {maturity.SPEND_INSIGHT: 4},
+    }
+
+
+def test_trend_carries_a_category_forward_until_it_is_assessed_again():
+    spend = {"DM": Decimal(300), "PK": Decimal(100)}
+    points = maturity.trend(HISTORY, spend)
+    assert [day for day, _ in points] == [
+        datetime.date(2026, 1, 15),
+        datetime.date(2026, 4, 10),
+        datetime.date(2026, 7, 1),
+    ]
+    spend_insight = [profile[maturity.SPEND_INSIGHT] for _, profile in points]
+    # Jan: DM alone 2; Apr: (2 x 300 + 4 x 100) / 400 = 2.5; Jul: (3 x 300 + 4 x 100) / 400 = 3.25
+    assert spend_insight == pytest.approx([2, 2.5, 3.25])
+    assert points[-1][1][maturity.STAKEHOLDER_FOCUS] == 3
+
+
+def test_overall_is_the_mean_over_assessed_dimensions():
+    assert maturity.overall({"a": 2.0, "b": 4.0, "c": None}) == 3.0
+    assert maturity.overall({"a": None}) is None

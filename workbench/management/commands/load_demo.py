@@ -21,6 +21,7 @@ from django.db.models import NOT_PROVIDED, ProtectedError, RestrictedError
 
 from categories.models import Category, ImportBatch, SpendLine
 from categories.summary import refresh_spend_summary
+from portfolio import demo as portfolio_demo
 from stakeholders import demo as stakeholder_demo
 from stakeholders.models import BusinessUnit, ValueDriver
 from suppliers import demo as supplier_demo
@@ -103,6 +104,7 @@ class Command(BaseCommand):
             total_pennies = load_company(company, lines, self.progress)
             refresh_spend_summary()
             supplier_demo.load(company.seed)  # reads the spend summary
+            portfolio_demo.load(company.seed)  # last: judges what the others wrote
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses at a table that just grew a million rows.
             with connection.cursor() as cursor:

@@ -1,0 +1,299 @@
+"""The figures of the CPO's dashboard, each a few database aggregates over small tables (the
+monthly spend summary, assessments, plans, survey answers), so the page costs the same with a
+thousand spend lines or a million."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Sum
+from django.db.models.functions import Coalesce
+
+from categories import cube, maturity, savings
+from categories.models import (
+    CategoryPlan,
+    Initiative,
+    MaturityDimension,
+    MaturityScore,
+    RealisedSaving,
+    SpendSummary,
+    StageProbability,
+)
+from stakeholders import queries as stakeholder_queries
+from stakeholders.models import SurveyRating, SurveyResponse, SurveyRound
+from stakeholders.satisfaction import NetPromoterScore
+from suppliers import queries as supplier_queries
+
+MANAGED = (CategoryPlan.APPROVED, CategoryPlan.ACTIVE)
+# Plans whose targets count for the year: approved by the CPO, whether running or closed.
+COMMITTED = (CategoryPlan.APPROVED, CategoryPlan.ACTIVE, CategoryPlan.CLOSED)
+KINDS = (
+    ("hard_savings", "Hard savings"),
+    ("cost_avoidance", "Cost avoidance"),
+    ("revenue", "Revenue"),
+)
+
+
+def _money(expression, **extra):
+    return Coalesce(Sum(expression, **extra), cube.ZERO, output_field=cube.MONEY)
+
+
+# --- Maturity ---------------------------------------------------------------------------------
+
+
+def band(level) -> int:
+    """The colour band of a level on the heatmap: the whole level reached, 0 when none."""
+    return int(level) if level is not None else 0
+
+
+@dataclass
+class MaturityRow:
+    """One top-level category on the heatmap."""
+
+    id: int
+    code: str
+    name: str
+    spend: Decimal
+    levels: dict
+    assessed_on: datetime.date | None
+    cells: list = field(default_factory=list)  # {"key", "level", "band"} in dimension order
+
+    @property
+    def overall(self):
+        return maturity.overall(self.levels)
+
+    @property
+    def overall_band(self) -> int:
+        return band(self.overall)
+
+
+@dataclass
+class MaturityPicture:
+    dimensions: list  # (key, name) in order
+    rows: list  # MaturityRow, largest spend first
+    profile: dict  # dimension key → organisation level
+    trend: list  # (date, profile)
+    assessed_spend_share: float | None = None
+    history: list = field(default_factory=list)
+
+    @property
+    def overall(self):
+        return maturity.overall(self.profile)
+
+    @property
+    def overall_band(self) -> int:
+        return band(self.overall)
+
+    @property
+    def overall_name(self) -> str:
+        return maturity.level_name(self.overall)
+
+    @property
+    def profile_cells(self) -> list:
+        return [
+            {
+                "key": key,
+                "name": name,
+                "level": self.profile.get(key),
+                "band": band(self.profile.get(key)),
+            }
+            for key, name in self.dimensions
+        ]
+
+    def row(self, code):
+        return next((row for row in self.rows if row.code == code), None)
+
+
+def maturity_picture(period) -> MaturityPicture:
+    """Every top-level category's latest levels, the organisation's spend-weighted profile and
+    its trend over assessment dates."""
+    dimensions = list(MaturityDimension.objects.values_list("key", "name"))
+    top = cube.spend_by_top_category(period) if period else []
+    spend = {row["id"]: row["spend"] for row in top}
+    history = list(
+        MaturityScore.objects.filter(assessment__category__parent__isnull=True).values_list(
+            "assessment__category_id", "assessment__assessed_on", "dimension__key", "level"
+        )
+    )
+    latest = maturity.latest_levels(history)
+    assessed_on = {}
+    for category, day, _dimension, _level in history:
+        assessed_on[category] = max(day, assessed_on.get(category, day))
+    rows = [
+        MaturityRow(
+            row["id"],
+            row["code"],
+            row["name"],
+            row["spend"],
+            latest.get(row["id"], {}),
+            assessed_on.get(row["id"]),
+        )
+        for row in top
+    ]
+    for row in rows:
+        row.cells = [
+            {"key": key, "level": row.levels.get(key), "band": band(row.levels.get(key))}
+            for key, _name in dimensions
+        ]
+    total = sum(spend.values(), Decimal(0))
+    assessed = sum((spend.get(category, 0) for category in latest), Decimal(0))
+    return MaturityPicture(
+        dimensions=dimensions,
+        rows=rows,
+        profile=maturity.organisation_profile(latest, spend),
+        trend=maturity.trend(history, spend),
+        assessed_spend_share=maturity.portfolio_share(assessed, total),
+        history=history,
+    )
+
+
+# --- Plans and savings ------------------------------------------------------------------------
+
+
+def spend_under_management(period) -> dict:
+    """Spend over the period in categories (with everything below them) that have an approved
+    or active plan, against all classified spend."""
+    planned = set(
+        CategoryPlan.objects.filter(status__in=MANAGED).values_list("category__path", flat=True)
+    )
+    by_path = (
+        SpendSummary.objects.filter(month__range=(period.start, period.end), category__isnull=False)
+        .values_list("category__path")
+        .annotate(spend=Sum("spend"))
+        .order_by()
+    )
+    total = managed = Decimal(0)
+    for path, spend in by_path:
+        total += spend
+        if any(path.startswith(prefix) for prefix in planned):
+            managed += spend
+    return {
+        "spend": managed,
+        "total": total,
+        "share": maturity.portfolio_share(managed, total),
+        "plans": len(planned),
+    }
+
+
+def savings_for_year(year: int) -> dict:
+    """For plans of fiscal `year` the CPO has approved: targets, the initiatives' risk-adjusted
+    pipeline (expected value x the stage's probability) and what has been realised in the year,
+    hard savings, cost avoidance and revenue apart."""
+    plans = CategoryPlan.objects.filter(fiscal_year=year, status__in=COMMITTED)
+    targets = plans.aggregate(
+        **{kind: _money(f"target_{kind}") for kind, _ in KINDS}, count=Count("pk")
+    )
+    by_stage = (
+        Initiative.objects.filter(plan__in=plans)
+        .values("stage")
+        .annotate(**{kind: _money(kind) for kind, _ in KINDS})
+        .order_by()
+    )
+    probabilities = savings.stage_probabilities(
+        dict(StageProbability.objects.values_list("stage", "probability"))
+    )
+    realised = RealisedSaving.objects.filter(
+        initiative__plan__in=plans, period__year=year
+    ).aggregate(**{kind: _money(kind) for kind, _ in KINDS})
+    kinds = []
+    for kind, name in KINDS:
+        pairs = [(row[kind], row["stage"]) for row in by_stage]
+        kinds.append(
+            {
+                "kind": kind,
+                "name": name,
+                "target": targets[kind],
+                "pipeline": savings.pipeline(pairs, probabilities),
+                "realised": realised[kind],
+            }
+        )
+    return {
+        "kinds": kinds,
+        "plans": targets["count"],
+        "total": {
+            part: sum((row[part] for row in kinds), Decimal(0))
+            for part in ("target", "pipeline", "realised")
+        },
+    }
+
+
+def plans_waiting(limit=None):
+    """Plans in review, waiting for the CPO: oldest submission first."""
+    plans = (
+        CategoryPlan.objects.filter(status=CategoryPlan.IN_REVIEW)
+        .select_related("category", "category__owner", "created_by")
+        .annotate(initiative_count=Count("initiatives"))
+        .order_by("submitted_at", "pk")
+    )
+    return list(plans[:limit] if limit else plans)
+
+
+# --- Satisfaction, voids and supplier time ------------------------------------------------------
+
+
+def satisfaction_by_unit(user) -> dict | None:
+    """The latest round with submitted answers: per unit, answers, mean satisfaction, NPS and
+    voids; None before any answer."""
+    survey_round = (
+        SurveyRound.objects.filter(responses__submitted_at__isnull=False)
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
+    if survey_round is None:
+        return None
+    responses = SurveyResponse.objects.filter(round=survey_round)
+    counts = {
+        row["unit__code"]: row
+        for row in stakeholder_queries.recommend_counts(responses, "unit__code", "unit__name")
+    }
+    means = dict(
+        SurveyRating.objects.filter(
+            response__round=survey_round,
+            response__submitted_at__isnull=False,
+            satisfaction__isnull=False,
+        )
+        .values("response__unit__code")
+        .annotate(mean=Avg("satisfaction"))
+        .order_by()
+        .values_list("response__unit__code", "mean")
+    )
+    voids = stakeholder_queries.voids_in_round(user, survey_round)
+    voids_by_unit = {}
+    for row in voids:
+        voids_by_unit[row["unit"]] = voids_by_unit.get(row["unit"], 0) + 1
+    units = []
+    for code, row in counts.items():
+        score = NetPromoterScore(row["promoters"], row["passives"], row["detractors"])
+        units.append(
+            {
+                "code": code,
+                "name": row["unit__name"],
+                "responses": score.responses,
+                "satisfaction": means.get(code),
+                "nps": score.score,
+                "voids": voids_by_unit.get(row["unit__name"], 0),
+            }
+        )
+    units.sort(key=lambda unit: (unit["nps"] is None, unit["nps"] or 0))
+    overall = NetPromoterScore(
+        *(
+            sum(row[key] for row in counts.values())
+            for key in ("promoters", "passives", "detractors")
+        )
+    )
+    return {"round": survey_round, "units": units, "nps": overall.score, "voids": len(voids)}
+
+
+def supplier_time(period, today):
+    """Per segment: spend and time with suppliers as shares of their totals."""
+    rows = supplier_queries.segment_overview(period, today)
+    return [row for row in rows if row["suppliers"] or row["hours"]]
+
+
+def plan_figures(period, year: int) -> dict:
+    """The plan tiles: spend under management, the year's savings and plans waiting."""
+    return {
+        "managed": spend_under_management(period) if period else None,
+        "savings": savings_for_year(year),
+        "waiting": plans_waiting(),
+    }

@@ -1,0 +1,237 @@
+"""The CPO's view: the portfolio dashboard and its board pack, the maturity heatmap, one
+category's maturity, and the assessment its manager fills in."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from categories import cube, maturity
+from categories.models import (
+    MaturityAssessment,
+    MaturityDescriptor,
+    MaturityDimension,
+    MaturityScore,
+)
+from portfolio import board_pack, charts, evidence, queries
+from portfolio.forms import AssessmentForm
+from workbench.charts import figure_html
+from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.permissions import (
+    assessable_category_for_user,
+    maturity_category_for_user,
+    require_portfolio_reader,
+)
+from workbench.roles import ADMINISTRATOR, CPO, has_role
+
+
+def _radar_category(request, picture):
+    """The category the radar compares with the organisation (?category=CODE), if assessed."""
+    row = picture.row(request.GET.get("category", ""))
+    return row if row is not None and row.levels else None
+
+
+def dashboard_figures(request, *, charts_too=True) -> dict:
+    """Everything the dashboard and the board pack show, in a fixed number of queries."""
+    today = timezone.localdate()
+    period = cube.latest_period()
+    picture = queries.maturity_picture(period)
+    compared = _radar_category(request, picture)
+    figures = {
+        "today": today,
+        "period": period,
+        "currency": settings.BASE_CURRENCY,
+        "picture": picture,
+        "compared": compared,
+        "levels": maturity.LEVELS,
+        "satisfaction": queries.satisfaction_by_unit(request.user),
+        "segments": queries.supplier_time(period, today) if period else [],
+        "year": today.year,
+    }
+    figures.update(queries.plan_figures(period, today.year))
+    if charts_too:
+        figures["radar"] = _radar_html(picture, compared)
+        figures["trend_chart"] = (
+            figure_html(charts.maturity_trend(picture.dimensions, picture.trend), height=340)
+            if len(picture.trend) > 1
+            else None
+        )
+        figures["segment_chart"] = (
+            figure_html(charts.time_against_spend(figures["segments"]), height=300)
+            if figures["segments"]
+            else None
+        )
+    return figures
+
+
+def _radar_html(picture, compared):
+    category = (compared.name, compared.levels) if compared else None
+    return figure_html(
+        charts.maturity_radar(picture.dimensions, picture.profile, category), height=380
+    )
+
+
+def dashboard(request):
+    """One screen: is procurement moving from cost-cutting to category management, and where
+    is it not? Every tile links to the page behind it."""
+    require_portfolio_reader(request)
+    if request.htmx and request.GET.get("part") == "radar":
+        picture = queries.maturity_picture(cube.latest_period())
+        compared = _radar_category(request, picture)
+        return render(
+            request,
+            "portfolio/dashboard.html#radar",
+            {"picture": picture, "compared": compared, "radar": _radar_html(picture, compared)},
+        )
+    return render(request, "portfolio/dashboard.html", dashboard_figures(request))
+
+
+def board_pack_page(request):
+    """The dashboard laid out for paper (print stylesheet), or as an Excel workbook."""
+    require_portfolio_reader(request)
+    if request.GET.get("format") == "xlsx":
+        return board_pack.workbook_response(dashboard_figures(request, charts_too=False))
+    return render(request, "portfolio/board_pack.html", dashboard_figures(request))
+
+
+def maturity_overview(request):
+    """The heatmap of categories by dimension, the trend, and the figures behind them;
+    exportable."""
+    require_portfolio_reader(request)
+    period = cube.latest_period()
+    picture = queries.maturity_picture(period)
+    export_format = request.GET.get("format")
+    if export_format in EXPORT_FORMATS:
+        return export_response(
+            export_format,
+            "maturity-by-category",
+            ["Code", "Category", "Spend", "Assessed on"]
+            + [name for _, name in picture.dimensions]
+            + ["Overall"],
+            (
+                [row.code, row.name, row.spend, row.assessed_on]
+                + [row.levels.get(key) for key, _ in picture.dimensions]
+                + [round(row.overall, 2) if row.overall is not None else None]
+                for row in picture.rows
+            ),
+        )
+    return render(
+        request,
+        "portfolio/maturity.html",
+        {
+            "picture": picture,
+            "levels": maturity.LEVELS,
+            "model": MaturityDimension.objects.prefetch_related("descriptors"),
+            "trend_rows": [
+                {
+                    "date": day,
+                    "levels": [profile.get(key) for key, _ in picture.dimensions],
+                    "overall": maturity.overall(profile),
+                }
+                for day, profile in picture.trend
+            ],
+            "period": period,
+            "currency": settings.BASE_CURRENCY,
+            "radar": _radar_html(picture, None),
+            "trend_chart": figure_html(
+                charts.maturity_trend(picture.dimensions, picture.trend), height=380
+            )
+            if picture.trend
+            else None,
+        },
+    )
+
+
+def category_maturity(request, code):
+    """One category against the organisation, and every assessment of it with its notes."""
+    category, may_assess = maturity_category_for_user(request, code)
+    period = cube.latest_period()
+    picture = queries.maturity_picture(period)
+    row = picture.row(category.code)
+    assessments = list(
+        MaturityAssessment.objects.filter(category=category).select_related("assessed_by")
+    )
+    scores = {}
+    for score in MaturityScore.objects.filter(assessment__category=category).select_related(
+        "dimension"
+    ):
+        scores.setdefault(score.assessment_id, {})[score.dimension.key] = score
+    history = [
+        {
+            "assessment": assessment,
+            "ordered": [scores.get(assessment.pk, {}).get(key) for key, _ in picture.dimensions],
+        }
+        for assessment in assessments
+    ]
+    levels = row.levels if row else {}
+    return render(
+        request,
+        "portfolio/category_maturity.html",
+        {
+            "category": category,
+            "may_assess": may_assess,
+            "perms_portfolio": has_role(request.user, CPO, ADMINISTRATOR),
+            "picture": picture,
+            "row": row,
+            "history": history,
+            "radar": figure_html(
+                charts.maturity_radar(
+                    picture.dimensions, picture.profile, (category.name, levels) if levels else None
+                ),
+                height=380,
+            ),
+        },
+    )
+
+
+def assess(request, code):
+    """The questionnaire with the evidence beside each dimension and the suggested level; the
+    manager's level and note are what count. "Check" recomputes the suggestions unsaved."""
+    category = assessable_category_for_user(request, code)
+    today = timezone.localdate()
+    dimensions = list(MaturityDimension.objects.all())
+    descriptors = {}
+    for row in MaturityDescriptor.objects.select_related("dimension"):
+        descriptors.setdefault(row.dimension.key, []).append(row)
+    held = evidence.gather(category, cube.latest_period(), request.user, today)
+    arguments = {"dimensions": dimensions, "descriptors": descriptors, "evidence": held}
+    if request.method == "POST":
+        form = AssessmentForm(request.POST, **arguments)
+        # Without "save" (a ticked box, or "Update suggestions") only the suggestions move.
+        if "save" in request.POST and form.is_valid():
+            _save(category, form, request.user)
+            messages.success(request, f"Maturity of {category.name} saved.")
+            return redirect("portfolio:category_maturity", category.code)
+    else:
+        form = AssessmentForm(initial=_last_answers(category), **arguments)
+    template = "portfolio/assess.html#questionnaire" if request.htmx else "portfolio/assess.html"
+    return render(request, template, {"category": category, "form": form})
+
+
+def _last_answers(category) -> dict:
+    """The previous assessment's answers, so a reassessment starts from where it left off."""
+    last = MaturityAssessment.objects.filter(category=category).first()
+    if last is None:
+        return {}
+    initial = {}
+    for score in last.scores.select_related("dimension"):
+        key = score.dimension.key
+        initial[f"{key}_answers"] = [
+            level for level, holds in enumerate(score.answers, start=2) if holds
+        ]
+        initial[f"{key}_note"] = score.note
+    return initial
+
+
+@transaction.atomic
+def _save(category, form, user):
+    assessment, _ = MaturityAssessment.objects.update_or_create(
+        category=category,
+        assessed_on=form.cleaned_data["assessed_on"],
+        defaults={"assessed_by": user},
+    )
+    assessment.scores.all().delete()
+    MaturityScore.objects.bulk_create(
+        MaturityScore(assessment=assessment, **score) for score in form.scores()
+    )
