@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
 from django.db.models.functions import ExtractYear
 
 from categories import cube, plans, savings
@@ -14,6 +14,7 @@ from categories.models import (
     Category,
     CategoryPlan,
     Initiative,
+    InitiativeImpact,
     RealisedSaving,
     StageProbability,
 )
@@ -107,7 +108,10 @@ class InitiativeFigures:
 def initiatives_of(plan: CategoryPlan):
     return (
         plan.initiatives.select_related("owner")
-        .prefetch_related("impacts__driver", "affected_units")
+        .prefetch_related(
+            Prefetch("impacts", queryset=InitiativeImpact.objects.select_related("driver")),
+            "affected_units",
+        )
         .order_by("start", "pk")
     )
 

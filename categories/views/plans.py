@@ -96,6 +96,9 @@ def plan_list(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         plans_shown = plans_shown.filter(fiscal_year=int(year))
+    category = Category.objects.filter(code=request.GET.get("category", "")).first()
+    if category is not None:
+        plans_shown = plans_shown.filter(category__path__startswith=category.path)
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
         return export_response(
@@ -150,6 +153,7 @@ def plan_list(request):
             "status": status,
             "years": years,
             "year": year,
+            "category": category,
             "may_create": has_role(request.user, CATEGORY_MANAGER, ADMINISTRATOR),
             "currency": settings.BASE_CURRENCY,
         },
@@ -249,11 +253,15 @@ class _PlanData:
         )
 
     @property
+    def probabilities(self):
+        return self._once("probabilities", planning.stage_probabilities)
+
+    @property
     def figures(self):
         def make():
             spend = {row["business_unit__code"]: row["spend"] for row in self.unit_spend}
             figures = planning.initiative_figures(
-                self.plan, self.weights[0], spend, planning.stage_probabilities()
+                self.plan, self.weights[0], spend, self.probabilities
             )
             return planning.rank_figures(figures, self.alpha)
 
@@ -353,11 +361,10 @@ class _PlanData:
         figures = self.figures
         live = [f for f in figures if f.rank]
         conflicts = [(f, c) for f in figures for c in f.conflicts]
-        probabilities = planning.stage_probabilities()
         return {
             "figures": figures,
             "conflicts": conflicts,
-            "probabilities": probabilities,
+            "probabilities": self.probabilities,
             "totals": {
                 "hard_savings": sum(f.initiative.hard_savings for f in live),
                 "cost_avoidance": sum(f.initiative.cost_avoidance for f in live),

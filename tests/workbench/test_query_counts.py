@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.categories.plan_builders import plan_args
 from tests.factories import add_spend
 from tests.suppliers.builders import supplier_args
 from tests.workbench.test_role_matrix import _stakeholder_args
@@ -52,6 +53,18 @@ PAGES = [
     ("categories:supplier_matches", [], "administrator"),
     ("categories:exchange_rates", [], "administrator"),
     ("categories:classification_rules", [], "manager"),
+    # Category plans (the plan page itself, with its eight sections, has its own bound in
+    # tests/categories/test_plan_queries.py).
+    ("categories:plan_list", [], "cpo"),
+    ("categories:plan_list", [], "unit_lead"),
+    ("categories:plan_create", [], "manager"),
+    ("categories:plan_savings", [], "cpo"),
+    ("categories:stage_probabilities", [], "cpo"),
+    ("categories:plan_edit", ["it-plan"], "manager"),
+    ("categories:plan_endorse", ["it-plan"], "unit_lead"),
+    ("categories:initiative_create", ["it-plan"], "manager"),
+    ("categories:initiative_edit", ["it-initiative"], "manager"),
+    ("categories:initiative_realised", ["it-initiative"], "manager"),
 ]
 MAX_QUERIES = 14
 
@@ -66,6 +79,7 @@ def test_queries_per_page_are_bounded(
     client.force_login(getattr(company, role))
     args = [company.suppliers[0].pk if arg == "first-supplier" else arg for arg in args]
     args = supplier_args(_stakeholder_args(args, company), company)
+    args = plan_args(args, company)
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(reverse(name, args=args))
     assert response.status_code == 200

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED, ProtectedError, RestrictedError
 
+from categories import plans_demo
 from categories.models import Category, ImportBatch, SpendLine
 from categories.summary import refresh_spend_summary
 from portfolio import demo as portfolio_demo
@@ -104,6 +105,7 @@ class Command(BaseCommand):
             total_pennies = load_company(company, lines, self.progress)
             refresh_spend_summary()
             supplier_demo.load(company.seed)  # reads the spend summary
+            plans_demo.load()  # category plans in every state; reads the summary and priorities
             portfolio_demo.load(company.seed)  # last: judges what the others wrote
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses at a table that just grew a million rows.
