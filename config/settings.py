@@ -143,7 +143,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every {{ id }} in a form or URL renders as "1,234". Figures group their
+# thousands on purpose, through the money filter or floatformat:"0g".
+USE_THOUSAND_SEPARATOR = False
 BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "GBP").upper()
 
 # --- Background work (imports): a database queue, run by `manage.py db_worker` ---------------

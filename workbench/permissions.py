@@ -167,7 +167,8 @@ def import_job_for_user(request, pk: int):
     from categories.models import ImportJob
 
     require_importer(request)
-    return get_object_or_404(ImportJob.objects.select_related("mapping", "batch", "created_by"), pk=pk)
+    jobs = ImportJob.objects.select_related("mapping", "batch", "created_by")
+    return get_object_or_404(jobs, pk=pk)
 
 
 def undoable_import_job_for_user(request, pk: int):
