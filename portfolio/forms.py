@@ -16,11 +16,11 @@ class AssessmentForm(forms.Form):
 
     assessed_on = forms.DateField(
         label="Assessed on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="A second assessment on the same day replaces the first.",
     )
 
-    def __init__(self, *args, dimensions, descriptors, evidence, **kwargs):
+    def __init__(self, *args, dimensions, descriptors, evidence, check_url, **kwargs):
         super().__init__(*args, **kwargs)
         self.dimension_rows = dimensions
         self.descriptors = descriptors
@@ -34,7 +34,16 @@ class AssessmentForm(forms.Form):
                 choices=[(row.level, row.question) for row in ladder],
                 coerce=int,
                 required=False,
-                widget=forms.CheckboxSelectMultiple,
+                # Ticking a statement posts the form unsaved and swaps it back with the
+                # suggestions moved (htmx); without JavaScript, "Update suggestions" does it.
+                widget=forms.CheckboxSelectMultiple(
+                    attrs={
+                        "hx-post": check_url,
+                        "hx-include": "closest form",
+                        "hx-target": "#questionnaire",
+                        "hx-swap": "outerHTML",
+                    }
+                ),
             )
             self.fields[f"{key}_level"] = forms.TypedChoiceField(
                 label="Level",
@@ -50,6 +59,16 @@ class AssessmentForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="Why this level; required when it is above what the evidence shows.",
             )
+
+    @classmethod
+    def initial_from(cls, data) -> dict:
+        """The submitted values as initial ones: "Update suggestions" redraws the form as
+        typed so far without judging it (no errors before the manager saves)."""
+        initial = {name: data.get(name, "") for name in data if not name.endswith("_answers")}
+        for name in data:
+            if name.endswith("_answers"):
+                initial[name] = data.getlist(name)
+        return initial
 
     def answers(self, key) -> list[bool]:
         """Yes or no per statement, level 2 up, from the submitted (or initial) answers."""

@@ -7,17 +7,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Sum
-from django.db.models.functions import Coalesce
 
-from categories import cube, maturity, savings
+from categories import cube, maturity, planning
 from categories.models import (
     CategoryPlan,
-    Initiative,
     MaturityDimension,
     MaturityScore,
-    RealisedSaving,
     SpendSummary,
-    StageProbability,
 )
 from stakeholders import queries as stakeholder_queries
 from stakeholders.models import SurveyRating, SurveyResponse, SurveyRound
@@ -25,17 +21,6 @@ from stakeholders.satisfaction import NetPromoterScore
 from suppliers import queries as supplier_queries
 
 MANAGED = (CategoryPlan.APPROVED, CategoryPlan.ACTIVE)
-# Plans whose targets count for the year: approved by the CPO, whether running or closed.
-COMMITTED = (CategoryPlan.APPROVED, CategoryPlan.ACTIVE, CategoryPlan.CLOSED)
-KINDS = (
-    ("hard_savings", "Hard savings"),
-    ("cost_avoidance", "Cost avoidance"),
-    ("revenue", "Revenue"),
-)
-
-
-def _money(expression, **extra):
-    return Coalesce(Sum(expression, **extra), cube.ZERO, output_field=cube.MONEY)
 
 
 # --- Maturity ---------------------------------------------------------------------------------
@@ -175,45 +160,27 @@ def spend_under_management(period) -> dict:
     }
 
 
-def savings_for_year(year: int) -> dict:
-    """For plans of fiscal `year` the CPO has approved: targets, the initiatives' risk-adjusted
-    pipeline (expected value x the stage's probability) and what has been realised in the year,
-    hard savings, cost avoidance and revenue apart."""
-    plans = CategoryPlan.objects.filter(fiscal_year=year, status__in=COMMITTED)
-    targets = plans.aggregate(
-        **{kind: _money(f"target_{kind}") for kind, _ in KINDS}, count=Count("pk")
-    )
-    by_stage = (
-        Initiative.objects.filter(plan__in=plans)
-        .values("stage")
-        .annotate(**{kind: _money(kind) for kind, _ in KINDS})
-        .order_by()
-    )
-    probabilities = savings.stage_probabilities(
-        dict(StageProbability.objects.values_list("stage", "probability"))
-    )
-    realised = RealisedSaving.objects.filter(
-        initiative__plan__in=plans, period__year=year
-    ).aggregate(**{kind: _money(kind) for kind, _ in KINDS})
-    kinds = []
-    for kind, name in KINDS:
-        pairs = [(row[kind], row["stage"]) for row in by_stage]
-        kinds.append(
-            {
-                "kind": kind,
-                "name": name,
-                "target": targets[kind],
-                "pipeline": savings.pipeline(pairs, probabilities),
-                "realised": realised[kind],
-            }
-        )
+def savings_for_year(year: int) -> dict | None:
+    """Target, risk-adjusted pipeline and realised value of fiscal `year`, hard savings, cost
+    avoidance and revenue apart: the figures of the savings page (categories.planning), so the
+    tile and the page it opens agree. None when no plan touches the year."""
+    rows = planning.savings_by_year({}, planning.stage_probabilities())
+    row = next((row for row in rows if row.year == year), None)
+    if row is None:
+        return None
+    kinds = [
+        {
+            "kind": kind,
+            "name": name,
+            "target": row.target[kind],
+            "pipeline": row.pipeline[kind],
+            "realised": row.realised[kind],
+        }
+        for kind, name in planning.KIND_LABELS.items()
+    ]
     return {
         "kinds": kinds,
-        "plans": targets["count"],
-        "total": {
-            part: sum((row[part] for row in kinds), Decimal(0))
-            for part in ("target", "pipeline", "realised")
-        },
+        "total": {part: row.total(part) for part, _ in planning.PARTS},
     }
 
 

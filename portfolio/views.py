@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from categories import cube, maturity
@@ -195,14 +196,21 @@ def assess(request, code):
     for row in MaturityDescriptor.objects.select_related("dimension"):
         descriptors.setdefault(row.dimension.key, []).append(row)
     held = evidence.gather(category, cube.latest_period(), request.user, today)
-    arguments = {"dimensions": dimensions, "descriptors": descriptors, "evidence": held}
-    if request.method == "POST":
+    arguments = {
+        "dimensions": dimensions,
+        "descriptors": descriptors,
+        "evidence": held,
+        "check_url": reverse("portfolio:assess", args=[category.code]),
+    }
+    if request.method == "POST" and "save" in request.POST:
         form = AssessmentForm(request.POST, **arguments)
-        # Without "save" (a ticked box, or "Update suggestions") only the suggestions move.
-        if "save" in request.POST and form.is_valid():
+        if form.is_valid():
             _save(category, form, request.user)
             messages.success(request, f"Maturity of {category.name} saved.")
             return redirect("portfolio:category_maturity", category.code)
+    elif request.method == "POST":
+        # A ticked box, or "Update suggestions": only the suggestions move, nothing is judged.
+        form = AssessmentForm(initial=AssessmentForm.initial_from(request.POST), **arguments)
     else:
         form = AssessmentForm(initial=_last_answers(category), **arguments)
     template = "portfolio/assess.html#questionnaire" if request.htmx else "portfolio/assess.html"
