@@ -288,8 +288,9 @@ def plan_tradeoff(figures, currency: str) -> go.Figure:
     figure.add_hline(y=0, line={"color": "#999", "dash": "dot"})
     figure.update_xaxes(
         title_text=f"Financial benefit ({currency}: hard savings + avoidance + revenue)",
-        tickformat=",.0s",
-        rangemode="tozero",
+        tickformat="~s",
+        # Room for the largest bubble on the right.
+        range=[0, 1.15 * max((float(f.benefit) for f in live), default=1.0) or 1.0],
     )
     figure.update_yaxes(title_text="Value alignment (−1..+1)", range=[-1.05, 1.05])
     figure.update_layout(legend={"orientation": "h", "y": -0.25})
@@ -328,5 +329,5 @@ def savings_by_year(rows, currency: str) -> go.Figure:
             base = [b + v for b, v in zip(base, values, strict=True)]
     figure.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
     figure.update_xaxes(title_text="Fiscal year", type="category")
-    figure.update_yaxes(title_text=currency, tickformat=",.0s")
+    figure.update_yaxes(title_text=currency, tickformat="~s")
     return figure

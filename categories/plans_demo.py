@@ -272,7 +272,7 @@ PLANS = [
     ),
 ]
 # Who answers the plans in review: PK is endorsed by one unit and objected to by another.
-OBJECTION = "The tender puts first-time quality on our lines at risk; we need trial runs first."
+OBJECTION = "The tender risks what our lines depend on most; we need trial runs before any switch."
 
 
 def load() -> None:

@@ -323,19 +323,22 @@ class _PlanData:
                 for row in stakeholder_queries.voids_in_round(self.user, latest_round)
                 if row["category_code"] == category.code
             ]
+        top_units = [u for u in self.unit_spend if u["business_unit__code"] in weights][:3]
         return {
             "weights_source": source,
             "combined": [(driver, combined[driver]) for driver in drivers],
-            "unit_rows": [
+            # Drivers as rows: eight drivers fit down a card, not across it; beside the
+            # combination, the largest buyers' own weights.
+            "top_units": top_units,
+            "driver_rows": [
                 {
-                    "code": row["business_unit__code"],
-                    "name": row["business_unit__name"],
-                    "spend": row["spend"],
+                    "driver": driver,
+                    "combined": combined[driver],
                     "weights": [
-                        weights.get(row["business_unit__code"], {}).get(d) for d in drivers
+                        weights[unit["business_unit__code"]].get(driver) for unit in top_units
                     ],
                 }
-                for row in self.unit_spend
+                for driver in drivers
             ],
             "drivers": drivers,
             "latest_round": latest_round,
