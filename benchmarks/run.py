@@ -7,7 +7,9 @@
 3. The spend cube page with those lines, over requests with different filters: p50 and p95
    server time of the page and of the htmx swap, queries per page, and beside it the bare SQL
    aggregate over the lines for the same slices.
-4. Spend import of a generated CSV (BENCH_IMPORT_LINES, default BENCH_LINES): rows per second
+4. The CPO's portfolio dashboard (maturity, plans, satisfaction, supplier time), the radar
+   swap and the board pack workbook: p50 and p95 server time and queries.
+5. Spend import of a generated CSV (BENCH_IMPORT_LINES, default BENCH_LINES): rows per second
    of the whole import, and its ratio to a bare COPY of the same file into an unindexed table.
 """
 
@@ -94,6 +96,36 @@ def bench_cpo_home():
     print(f"CPO home page queries: {len(queries)}")
     print(f"bare SQL aggregates behind it: p50 {bare_p50:.0f} ms")
     print(f"CPO home / bare SQL ratio: {p50 / bare_p50:.2f}")
+
+
+def bench_portfolio_dashboard():
+    """The CPO's portfolio dashboard (target: p95 under 500 ms), the radar swap, and the board
+    pack workbook, with the queries each costs."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="cpo"))
+    codes = list(Category.objects.filter(parent__isnull=True).values_list("code", flat=True))
+    pages = [
+        ("portfolio dashboard", "/portfolio/", {}),
+        (
+            "portfolio radar swap",
+            "/portfolio/?part=radar&category=" + codes[0],
+            {"HTTP_HX_REQUEST": "true"},
+        ),
+        ("board pack workbook", "/portfolio/board-pack/?format=xlsx", {}),
+    ]
+    for name, url, headers in pages:
+        client.get(url, **headers)  # warm, as a running server would be
+        timings = []
+        for _ in range(REQUESTS):
+            started = time.perf_counter()
+            response = client.get(url, **headers)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, **headers)
+        p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+        print(f"{name}, {LINES} lines: p50 {p50:.0f} ms, p95 {p95:.0f} ms server time")
+        print(f"{name} queries: {len(queries)}")
 
 
 def cube_filter_mix(count, seed=7):
@@ -273,5 +305,6 @@ if __name__ == "__main__":
         sys.exit("The benchmarks run on PostgreSQL: `make bench` starts a throwaway cluster.")
     bench_load_demo()
     bench_cpo_home()
+    bench_portfolio_dashboard()
     bench_spend_cube()
     bench_import()
