@@ -9,17 +9,39 @@ from categories.models import (
     MaturityDimension,
     MaturityScore,
 )
+from workbench.roles import ADMINISTRATOR, has_role
 
 
-class DescriptorInline(admin.TabularInline):
+class AdministratorsEdit:
+    """The wording is the Administrator role's to change (the role, not Django's per-model
+    permissions, which the app's groups do not carry)."""
+
+    def has_module_permission(self, request):
+        return has_role(request.user, ADMINISTRATOR)
+
+    def has_view_permission(self, request, obj=None):
+        return has_role(request.user, ADMINISTRATOR)
+
+    def has_change_permission(self, request, obj=None):
+        return has_role(request.user, ADMINISTRATOR)
+
+
+class DescriptorInline(AdministratorsEdit, admin.TabularInline):
     model = MaturityDescriptor
     extra = 0
     max_num = 5
     fields = ["level", "descriptor", "question"]
+    readonly_fields = ["level"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MaturityDimension)
-class MaturityDimensionAdmin(admin.ModelAdmin):
+class MaturityDimensionAdmin(AdministratorsEdit, admin.ModelAdmin):
     list_display = ["name", "key", "order"]
     readonly_fields = ["key"]
     inlines = [DescriptorInline]

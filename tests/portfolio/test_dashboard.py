@@ -126,3 +126,40 @@ def test_dashboard_queries_are_the_same_with_one_or_many_assessments(
         assess(company.facilities, day, {key: 2 for key in maturity.DIMENSIONS})
     with django_assert_num_queries(len(few)):
         client.get(reverse("portfolio:dashboard"))
+
+
+def test_an_administrator_rewords_a_level_and_the_model_page_shows_it(client, assessed):
+    from categories.models import MaturityDescriptor, MaturityDimension
+
+    dimension = MaturityDimension.objects.get(key=maturity.SPEND_INSIGHT)
+    descriptor = MaturityDescriptor.objects.get(dimension=dimension, level=2)
+    client.force_login(assessed.administrator)
+    change_url = reverse("admin:categories_maturitydimension_change", args=[dimension.pk])
+    form = client.get(change_url)
+    assert form.status_code == 200
+    data = {
+        "name": dimension.name,
+        "order": dimension.order,
+        "descriptors-TOTAL_FORMS": "5",
+        "descriptors-INITIAL_FORMS": "5",
+        "descriptors-MIN_NUM_FORMS": "0",
+        "descriptors-MAX_NUM_FORMS": "5",
+    }
+    for index, row in enumerate(dimension.descriptors.order_by("level")):
+        data.update(
+            {
+                f"descriptors-{index}-id": row.pk,
+                f"descriptors-{index}-dimension": dimension.pk,
+                f"descriptors-{index}-descriptor": row.descriptor,
+                f"descriptors-{index}-question": row.question,
+            }
+        )
+    data["descriptors-1-descriptor"] = "Spend is in one cube, refreshed with every import."
+    assert client.post(change_url, data).status_code == 302
+    descriptor.refresh_from_db()
+    assert descriptor.descriptor == "Spend is in one cube, refreshed with every import."
+    page = client.get(reverse("portfolio:maturity")).content.decode()
+    assert "Spend is in one cube, refreshed with every import." in page
+    # The CPO reads the model but does not reach the admin.
+    client.force_login(assessed.cpo)
+    assert client.get(change_url).status_code == 302
