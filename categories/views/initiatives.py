@@ -132,6 +132,9 @@ def initiative_edit(request, pk):
                     )
                     if reopens:
                         reopen_if_approved(plan, request.user, "Initiative edited")
+                else:
+                    # Nothing changed: nobody else's open form should be refused for it.
+                    Initiative.objects.filter(pk=initiative.pk).update(version=current.version)
                 messages.success(request, f"{initiative.title} saved.")
                 return redirect(f"{plan.get_absolute_url()}#tradeoff")
     return render(

@@ -48,6 +48,7 @@ from workbench.roles import (
     ADMINISTRATOR,
     BUSINESS_UNIT_LEAD,
     CATEGORY_MANAGER,
+    CPO,
     has_role,
     is_procurement,
 )
@@ -309,7 +310,7 @@ class _PlanData:
             responses = SurveyResponse.objects.filter(
                 round=latest_round, category=category, submitted_at__isnull=False
             )
-            if not latest_round.anonymous or has_role(self.user, "CPO", ADMINISTRATOR):
+            if not latest_round.anonymous or has_role(self.user, CPO, ADMINISTRATOR):
                 scores = {}
                 for unit, recommend in responses.values_list("unit__name", "recommend"):
                     scores.setdefault(unit, []).append(recommend)
@@ -503,6 +504,7 @@ def reopen_if_approved(plan, user, what: str):
     after = plans.status_after_edit(plan.status)
     if after == plan.status:
         return False
+    before = plan.get_status_display()
     plan.status, plan.revision = after, plan.revision + 1
     plan.submitted_at = timezone.now()
     plan.version += 1
@@ -511,7 +513,10 @@ def reopen_if_approved(plan, user, what: str):
         plan,
         user,
         f"{what} after approval: revision {plan.revision} goes back to review",
-        {"status": ["approved", "in_review"]},
+        {
+            "status": [before, plan.get_status_display()],
+            "version": [str(plan.version - 1), str(plan.version)],
+        },
     )
     return True
 
@@ -565,6 +570,9 @@ def plan_edit(request, pk):
                     changed["version"] = [str(current.version), str(plan.version)]
                     _record(plan, request.user, "Plan edited", changed)
                     reopen_if_approved(plan, request.user, "Plan edited")
+                else:
+                    # Nothing changed: nobody else's open form should be refused for it.
+                    CategoryPlan.objects.filter(pk=plan.pk).update(version=current.version)
                 messages.success(request, "Plan saved.")
                 return redirect(plan)
     return render(
@@ -623,7 +631,10 @@ def plan_transition(request, pk, action):
             plan,
             request.user,
             plans.ACTION_LABELS[action],
-            {"status": [before, plan.get_status_display()]},
+            {
+                "status": [before, plan.get_status_display()],
+                "version": [str(plan.version - 1), str(plan.version)],
+            },
         )
     messages.success(
         request,
@@ -768,7 +779,7 @@ def stage_probabilities(request):
     """The probability of each stage, for the risk-adjusted pipeline: the CPO sets them."""
     require_procurement(request)
     current = planning.stage_probabilities()
-    may_change = has_role(request.user, "CPO", ADMINISTRATOR)
+    may_change = has_role(request.user, CPO, ADMINISTRATOR)
     form = StageProbabilityForm(request.POST or None, current=current)
     if request.method == "POST":
         if not may_change:
