@@ -163,3 +163,32 @@ def test_an_administrator_rewords_a_level_and_the_model_page_shows_it(client, as
     # The CPO reads the model but does not reach the admin.
     client.force_login(assessed.cpo)
     assert client.get(change_url).status_code == 302
+
+
+PAGES = [
+    # url name, args, who, most queries (the same with 10 or 10,000 lines)
+    ("portfolio:dashboard", [], "cpo", 24),
+    ("portfolio:board_pack", [], "cpo", 24),
+    ("portfolio:maturity", [], "cpo", 10),
+    ("portfolio:category_maturity", ["IT"], "manager", 11),
+    ("portfolio:assess", ["IT"], "manager", 26),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "who", "most"), PAGES)
+def test_portfolio_pages_cost_the_same_queries_with_ten_or_ten_thousand_lines(
+    client, company, name, args, who, most
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for day in (JANUARY, JULY):
+        assess(company.it, day, {key: 3 for key in maturity.DIMENSIONS})
+    client.force_login(getattr(company, who))
+    counts = []
+    for lines in (10, 9_990):
+        add_spend(company, lines)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name, args=args)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= most
