@@ -141,6 +141,11 @@ def stakeholder_focus(
     return Evidence(level, reason)
 
 
+# Most spend: the share of the category's spend with segmented suppliers that counts as knowing
+# the supply base.
+SEGMENTED_SPEND = 0.8
+
+
 def spend_insight(
     months_with_spend: int, segmented_share: float, kraljic_reviewed: bool
 ) -> Evidence:
@@ -151,7 +156,7 @@ def spend_insight(
         return Evidence(1, "No classified spend in the last twelve months")
     parts = [f"{months_with_spend} of 12 months with classified spend"]
     level = 2 if months_with_spend >= 12 else 1
-    segmented = segmented_share >= 0.8
+    segmented = segmented_share >= SEGMENTED_SPEND
     parts.append(f"{segmented_share:.0%} of spend with segmented suppliers")
     parts.append(
         "Kraljic position reviewed by the owner"
