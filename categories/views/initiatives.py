@@ -1,6 +1,8 @@
 """Adding and editing a plan's initiatives, with their impact on each value driver, and
 recording the money they actually delivered."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -56,13 +58,16 @@ def initiative_create(request, pk):
     if refused := _refuse_closed(request, plan):
         return refused
     drivers = list(active_drivers())
-    buying = [
-        row["business_unit"] for row in planning.unit_spend(plan.category, cube.latest_period())
-    ]
+    spend = planning.unit_spend(plan.category, cube.latest_period())
     form = InitiativeForm(
         request.POST or None,
         drivers=drivers,
-        initial={"affected_units": buying, "owner": request.user},
+        initial={
+            "affected_units": [row["business_unit"] for row in spend],
+            "owner": request.user,
+            # The whole category's last twelve months, to be narrowed to what it touches.
+            "spend_affected": sum((row["spend"] for row in spend), Decimal("0.00")),
+        },
     )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

@@ -3,9 +3,11 @@ leads endorse or object, the CPO approves; an edit after approval opens a new re
 people saving the same form: the second is refused with what changed."""
 
 import pytest
+from django.db.models import Sum
 from django.urls import reverse
 
-from categories.models import CategoryPlan, PlanEndorsement, PlanVersion
+from categories import cube
+from categories.models import CategoryPlan, PlanEndorsement, PlanVersion, SpendLine
 from stakeholders.models import ValueDriver
 from tests.categories.plan_builders import make_plan
 
@@ -242,6 +244,13 @@ def test_new_initiative_defaults_to_the_units_that_buy(client, company_with_spen
     assert response.context["form"].initial["affected_units"] == [
         company_with_spend.manufacturing.pk
     ]
+    # Bubble size starts at the category's twelve months of spend.
+    period = cube.latest_period()
+    expected = SpendLine.objects.filter(
+        category__path__startswith="/IT/", date__range=(period.start, period.end)
+    ).aggregate(total=Sum("amount"))["total"]
+    assert expected > 0
+    assert response.context["form"].initial["spend_affected"] == expected
 
 
 def test_realised_amounts_recorded_by_month(client, company_with_spend, plan):
