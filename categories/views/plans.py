@@ -2,11 +2,14 @@
 editing with stale-save refusal, the workflow (submit, endorse, approve, ...), printing and
 exports, and savings tracking by fiscal year."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -63,6 +66,8 @@ SECTIONS = (
     "workflow",
     "history",
 )
+LIVE = ~Q(initiatives__stage="cancelled")
+ZERO = Decimal("0.00")
 PLAN_FIELDS = (
     "title",
     "summary",
@@ -84,10 +89,11 @@ def plan_list(request):
     plans_shown = (
         readable_plans(request.user)
         .annotate(
-            initiative_count=Count("initiatives", distinct=True),
-            hard_savings=Sum("initiatives__hard_savings"),
-            cost_avoidance=Sum("initiatives__cost_avoidance"),
-            revenue=Sum("initiatives__revenue"),
+            initiative_count=Count("initiatives", filter=LIVE, distinct=True),
+            # Cancelled initiatives are kept on the plan but promise nothing.
+            hard_savings=Coalesce(Sum("initiatives__hard_savings", filter=LIVE), ZERO),
+            cost_avoidance=Coalesce(Sum("initiatives__cost_avoidance", filter=LIVE), ZERO),
+            revenue=Coalesce(Sum("initiatives__revenue", filter=LIVE), ZERO),
         )
         .order_by("-fiscal_year", "category__path")
     )
@@ -132,9 +138,9 @@ def plan_list(request):
                     p.target_hard_savings,
                     p.target_cost_avoidance,
                     p.target_revenue,
-                    p.hard_savings or 0,
-                    p.cost_avoidance or 0,
-                    p.revenue or 0,
+                    p.hard_savings,
+                    p.cost_avoidance,
+                    p.revenue,
                 ]
                 for p in plans_shown
             ),

@@ -117,7 +117,21 @@ def test_plan_list_and_export(client, company_with_spend, plan):
     response = client.get(reverse("categories:plan_list"))
     assert "IT 2027" in response.content.decode()
     response = client.get(reverse("categories:plan_list"), {"format": "csv"})
-    assert "IT 2027" in b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content).decode()
+    # Target 50,000; planned: 40,000 hard savings and 10,000 avoidance from two initiatives.
+    assert (
+        "IT,IT & telecoms,2027,IT 2027,Draft,1,2,50000.00,0.00,0.00,40000.00,10000.00,0.00" in body
+    )
+
+
+def test_plan_list_leaves_cancelled_initiatives_out(client, company_with_spend, plan):
+    plan.initiatives.filter(title="Tender laptops").update(
+        stage="cancelled", cancel_reason="Prices rose"
+    )
+    client.force_login(company_with_spend.cpo)
+    response = client.get(reverse("categories:plan_list"), {"format": "csv"})
+    body = b"".join(response.streaming_content).decode()
+    assert "IT 2027,Draft,1,1,50000.00,0.00,0.00,0.00,10000.00,0.00" in body
 
 
 def test_unit_lead_of_an_unaffected_unit_gets_404(client, company_with_spend):
