@@ -280,3 +280,29 @@ def trend(history, spend: dict) -> list[tuple]:
     by today's spend, so the line moves with maturity, not with spend."""
     dates = sorted({day for _category, day, _dimension, _level in history})
     return [(day, organisation_profile(latest_levels(history, day), spend)) for day in dates]
+
+
+def previous_levels(history) -> dict:
+    """{category: {dimension: level}} from each category's assessment before its latest one;
+    a category assessed once is left out."""
+    dates: dict = {}
+    for category, day, _dimension, _level in history:
+        dates.setdefault(category, set()).add(day)
+    before = {category: sorted(days)[-2] for category, days in dates.items() if len(days) > 1}
+    levels: dict = {}
+    for category, day, dimension, level in history:
+        if before.get(category) == day:
+            levels.setdefault(category, {})[dimension] = level
+    return levels
+
+
+def change(latest: dict, previous: dict | None) -> float | None:
+    """How far a category's overall level moved since its previous assessment (None without
+    one), over the dimensions assessed both times so a newly answered dimension does not
+    count as progress."""
+    if not previous:
+        return None
+    shared = [key for key in latest if latest[key] is not None and previous.get(key) is not None]
+    if not shared:
+        return None
+    return (sum(latest[key] for key in shared) - sum(previous[key] for key in shared)) / len(shared)

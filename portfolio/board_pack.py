@@ -59,11 +59,22 @@ def workbook(figures: dict) -> Workbook:
     _sheet(
         book,
         "Heatmap",
-        ["Code", "Category", "Spend", "Assessed on", *[name for _, name in dimensions], "Overall"],
+        [
+            "Code",
+            "Category",
+            "Spend",
+            "Assessed on",
+            *[name for _, name in dimensions],
+            "Overall",
+            "Change since previous assessment",
+        ],
         (
             [row.code, row.name, row.spend, row.assessed_on]
             + [row.levels.get(key) for key, _ in dimensions]
-            + [round(row.overall, 2) if row.overall is not None else None]
+            + [
+                round(row.overall, 2) if row.overall is not None else None,
+                round(row.change, 2) if row.change is not None else None,
+            ]
             for row in picture.rows
         ),
     )

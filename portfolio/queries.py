@@ -42,6 +42,7 @@ class MaturityRow:
     levels: dict
     assessed_on: datetime.date | None
     cells: list = field(default_factory=list)  # {"key", "level", "band"} in dimension order
+    change: float | None = None  # overall level moved since the previous assessment
 
     @property
     def overall(self):
@@ -101,6 +102,7 @@ def maturity_picture(period) -> MaturityPicture:
         )
     )
     latest = maturity.latest_levels(history)
+    previous = maturity.previous_levels(history)
     assessed_on = {}
     for category, day, _dimension, _level in history:
         assessed_on[category] = max(day, assessed_on.get(category, day))
@@ -112,6 +114,7 @@ def maturity_picture(period) -> MaturityPicture:
             row["spend"],
             latest.get(row["id"], {}),
             assessed_on.get(row["id"]),
+            change=maturity.change(latest.get(row["id"], {}), previous.get(row["id"])),
         )
         for row in top
     ]

@@ -109,11 +109,11 @@ def maturity_overview(request):
             "maturity-by-category",
             ["Code", "Category", "Spend", "Assessed on"]
             + [name for _, name in picture.dimensions]
-            + ["Overall"],
+            + ["Overall", "Change since previous assessment"],
             (
                 [row.code, row.name, row.spend, row.assessed_on]
                 + [row.levels.get(key) for key, _ in picture.dimensions]
-                + [round(row.overall, 2) if row.overall is not None else None]
+                + [_rounded(row.overall), _rounded(row.change)]
                 for row in picture.rows
             ),
         )
@@ -142,6 +142,10 @@ def maturity_overview(request):
             else None,
         },
     )
+
+
+def _rounded(value):
+    return round(value, 2) if value is not None else None
 
 
 def category_maturity(request, code):

@@ -240,3 +240,14 @@ def test_trend_carries_a_category_forward_until_it_is_assessed_again():
 def test_overall_is_the_mean_over_assessed_dimensions():
     assert maturity.overall({"a": 2.0, "b": 4.0, "c": None}) == 3.0
     assert maturity.overall({"a": None}) is None
+
+
+def test_change_since_the_previous_assessment_compares_like_with_like():
+    previous = maturity.previous_levels(HISTORY)
+    assert previous == {"DM": {maturity.SPEND_INSIGHT: 2, maturity.STAKEHOLDER_FOCUS: 1}}
+    latest = maturity.latest_levels(HISTORY)
+    # DM: spend insight 2 -> 3, stakeholder focus 1 -> 3: ((3 + 3) - (2 + 1)) / 2 = 1.5
+    assert maturity.change(latest["DM"], previous["DM"]) == 1.5
+    assert maturity.change(latest["PK"], previous.get("PK")) is None
+    # A dimension answered only the second time is not progress.
+    assert maturity.change({"a": 3, "b": 5}, {"a": 3}) == 0

@@ -93,7 +93,10 @@ def test_heatmap_exports_each_categorys_latest_levels(client, assessed):
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert lines[0].startswith("Code,Category,Spend,Assessed on,Stakeholder focus,Spend insight")
-    assert any(line.startswith("IT,IT & telecoms,3000.00,2026-07-20,3,4,") for line in lines)
+    # IT: stakeholder focus 3, spend insight 4, nothing else; overall (3 + 4) / 2 = 3.5; since
+    # January ((3 + 4) - (1 + 2)) / 2 = 2.0 up. Facilities: 1 -> 2 on spend insight.
+    assert "IT,IT & telecoms,3000.00,2026-07-20,3,4,,,,,3.5,2.0" in lines
+    assert "FM,Facilities,1000.00,2026-07-20,,2,,,,,2.0,1.0" in lines
 
 
 @pytest.mark.parametrize("line_count", [10, 10_000])
