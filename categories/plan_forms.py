@@ -124,7 +124,9 @@ class InitiativeForm(forms.ModelForm):
             "effort": forms.Select(choices=[(n, str(n)) for n in range(1, 6)]),
             "risk": forms.Select(choices=[(n, str(n)) for n in range(1, 6)]),
         }
+        labels = {"one_off_cost": "One-off cost"}
         help_texts = {
+            "one_off_cost": "What it costs once to make it happen: fees, trials, switching.",
             "effort": "1 (a phone call) to 5 (a programme).",
             "risk": "1 (sure to deliver) to 5 (may well not).",
             "affected_units": "Their leads endorse the plan; their priorities weigh the "

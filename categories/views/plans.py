@@ -2,6 +2,7 @@
 editing with stale-save refusal, the workflow (submit, endorse, approve, ...), printing and
 exports, and savings tracking by fiscal year."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,10 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from categories import charts, cube, planning, plans, summary
 from categories.models import (
@@ -419,65 +422,106 @@ class _PlanData:
         }
 
 
-def _export_plan(request, plan):
-    """The plan's initiatives, one row each, with the plan's own figures in the first columns."""
-    data = _PlanData(plan, request.user, _alpha(request, plan))
-    figures = data.figures
-    return export_response(
-        request.GET["format"],
-        f"plan-{plan.category.code}-{plan.fiscal_year}",
+INITIATIVE_HEADERS = [
+    "Rank",
+    "Initiative",
+    "Lever",
+    "Stage",
+    "Hard savings",
+    "Cost avoidance",
+    "Revenue",
+    "One-off cost",
+    "Risk-adjusted value",
+    "Start",
+    "End",
+    "Owner",
+    "Effort",
+    "Risk",
+    "Affected units",
+    "Value alignment",
+    "Score",
+    "Conflicts",
+]
+
+
+def _initiative_rows(figures):
+    return [
         [
-            "Plan",
-            "Fiscal year",
-            "Status",
-            "Revision",
-            "Rank",
-            "Initiative",
-            "Lever",
-            "Stage",
-            "Hard savings",
-            "Cost avoidance",
-            "Revenue",
-            "One-off cost",
-            "Risk-adjusted value",
-            "Start",
-            "End",
-            "Owner",
-            "Effort",
-            "Risk",
-            "Affected units",
-            "Value alignment",
-            "Score",
-            "Conflicts",
-        ],
-        (
+            f.rank or "",
+            f.initiative.title,
+            f.initiative.get_lever_display(),
+            f.initiative.get_stage_display(),
+            f.initiative.hard_savings,
+            f.initiative.cost_avoidance,
+            f.initiative.revenue,
+            f.initiative.one_off_cost,
+            f.risk_adjusted,
+            f.initiative.start,
+            f.initiative.end,
+            f.initiative.owner.get_full_name() if f.initiative.owner else "",
+            f.initiative.effort,
+            f.initiative.risk,
+            ", ".join(unit.code for unit in f.units),
+            round(f.alignment, 3),
+            round(f.score, 3) if f.rank else "",
+            "; ".join(f"{c.unit} loses on {c.driver} ({c.impact:+d})" for c in f.conflicts),
+        ]
+        for f in figures
+    ]
+
+
+def _export_plan(request, plan):
+    """CSV: the initiatives, one row each. Excel: the plan itself (targets, objectives,
+    endorsements) on one sheet and its ranked initiatives on the next."""
+    data = _PlanData(plan, request.user, _alpha(request, plan))
+    name = f"plan-{plan.category.code}-{plan.fiscal_year}"
+    rows = _initiative_rows(data.figures)
+    if request.GET["format"] == "csv":
+        return export_response("csv", name, INITIATIVE_HEADERS, rows)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    for label, value in [
+        ("Category", f"{plan.category.code} {plan.category.name}"),
+        ("Fiscal year", plan.fiscal_year),
+        ("Title", plan.title),
+        ("Summary", plan.summary),
+        ("Status", plan.get_status_display()),
+        ("Revision", plan.revision),
+        ("Target hard savings", float(plan.target_hard_savings)),
+        ("Target cost avoidance", float(plan.target_cost_avoidance)),
+        ("Target revenue", float(plan.target_revenue)),
+        ("Weight of savings α", data.alpha),
+        ("Conflict threshold", plan.conflict_threshold),
+    ]:
+        sheet.append([label, value])
+    sheet.append([])
+    sheet.append(["Objectives", "How we will know"])
+    for objective in plan.objectives.all():
+        sheet.append([objective.text, objective.measure])
+    sheet.append([])
+    sheet.append([f"Endorsements, revision {plan.revision}", "Answer", "Reason"])
+    for row in data.workflow()["endorsement_rows"]:
+        answer = row["answer"]
+        sheet.append(
             [
-                plan.title,
-                plan.fiscal_year,
-                plan.get_status_display(),
-                plan.revision,
-                f.rank or "",
-                f.initiative.title,
-                f.initiative.get_lever_display(),
-                f.initiative.get_stage_display(),
-                f.initiative.hard_savings,
-                f.initiative.cost_avoidance,
-                f.initiative.revenue,
-                f.initiative.one_off_cost,
-                f.risk_adjusted,
-                f.initiative.start,
-                f.initiative.end,
-                f.initiative.owner.get_full_name() if f.initiative.owner else "",
-                f.initiative.effort,
-                f.initiative.risk,
-                ", ".join(unit.code for unit in f.units),
-                round(f.alignment, 3),
-                round(f.score, 3) if f.rank else "",
-                "; ".join(f"{c.unit} loses on {c.driver} ({c.impact:+d})" for c in f.conflicts),
+                row["unit"].name,
+                answer.get_decision_display() if answer else "No answer yet",
+                answer.reason if answer else "",
             ]
-            for f in figures
-        ),
+        )
+    initiatives = workbook.create_sheet("Initiatives")
+    initiatives.append(INITIATIVE_HEADERS)
+    for row in rows:
+        initiatives.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+    workbook.save(response)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{datetime.date.today().isoformat()}.xlsx"'
+    )
+    return response
 
 
 def plan_print(request, pk):

@@ -22,6 +22,7 @@ def add_initiative(page, title, impacts, **money):
     page.get_by_label(re.compile(r"^End")).fill("2027-12-31")
     for driver, impact in impacts.items():
         page.get_by_label(f"Impact on {driver}").select_option(impact)
+    save_screenshot(page, f"initiative-form-{title}")
     page.get_by_role("button", name="Add initiative").click()
     expect(page.get_by_text(f"{title} added.")).to_be_visible()
 

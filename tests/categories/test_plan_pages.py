@@ -1,8 +1,11 @@
 """The plan workbench page: its sections, the ranking that follows α, the conflict list,
 exports and the print view."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from categories.models import CategoryPlan
 from tests.categories.plan_builders import make_plan
@@ -103,6 +106,12 @@ def test_plan_exports_its_initiatives(client, company_with_spend, plan):
     assert "Tender laptops" in body and "MFG loses on Quality (-1)" in body
     response = client.get(url, {"format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Plan", "Initiatives"]
+    plan_sheet = {row[0]: row[1] for row in workbook["Plan"].iter_rows(values_only=True) if row}
+    assert plan_sheet["Target hard savings"] == 50000
+    titles = [row[1] for row in workbook["Initiatives"].iter_rows(min_row=2, values_only=True)]
+    assert titles == ["Tender laptops", "Standardise software"]
 
 
 def test_print_view_is_a_standalone_document(client, company_with_spend, plan):
