@@ -195,3 +195,19 @@ def test_portfolio_pages_cost_the_same_queries_with_ten_or_ten_thousand_lines(
             assert client.get(reverse(name, args=args)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= most
+
+
+def test_before_any_import_or_assessment_the_pages_say_so(client, company):
+    from categories.maturity_wording import ensure_maturity_model
+    from categories.models import MaturityDescriptor, MaturityDimension
+
+    ensure_maturity_model(MaturityDimension, MaturityDescriptor)
+    client.force_login(company.cpo)
+    page = client.get(reverse("portfolio:dashboard")).content.decode()
+    assert "not yet imported" in page
+    assert "A trend needs assessments on at least two dates." in page
+    assert "No business unit has answered a satisfaction round yet." in page
+    assert client.get(reverse("portfolio:board_pack"), {"format": "xlsx"}).status_code == 200
+    client.force_login(company.manager)
+    assess_page = client.get(reverse("portfolio:assess", args=["IT"])).content.decode()
+    assert "No evidence to judge by: no spend in the last twelve months" in assess_page
