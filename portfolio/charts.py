@@ -12,11 +12,19 @@ def _closed(values: list) -> list:
     return values + values[:1]
 
 
+def _two_lines(name: str, longest: int = 14) -> str:
+    """A long name broken at the space nearest its middle, so it fits beside the circle."""
+    if len(name) <= longest or " " not in name:
+        return name
+    spaces = [index for index, char in enumerate(name) if char == " "]
+    middle = min(spaces, key=lambda index: abs(index - len(name) / 2))
+    return f"{name[:middle]}<br>{name[middle + 1 :]}"
+
+
 def maturity_radar(dimensions, profile: dict, category=None) -> go.Figure:
     """The organisation's level on each dimension, and one category's over it when given as
     (name, {dimension: level})."""
-    # Long names break over two lines so they fit around the circle.
-    names = _closed([name.replace(" and ", "<br>and ") for _, name in dimensions])
+    names = _closed([_two_lines(name) for _, name in dimensions])
     figure = go.Figure()
     figure.add_trace(
         go.Scatterpolar(
