@@ -3,6 +3,7 @@ editing with stale-save refusal, the workflow (submit, endorse, approve, ...), p
 exports, and savings tracking by fiscal year."""
 
 import datetime
+import math
 from decimal import Decimal
 
 from django.conf import settings
@@ -231,6 +232,8 @@ def _alpha(request, plan) -> float:
     try:
         alpha = float(request.GET.get("alpha", plan.savings_weight))
     except ValueError:
+        return plan.savings_weight
+    if not math.isfinite(alpha):
         return plan.savings_weight
     return min(max(alpha, 0.0), 1.0)
 

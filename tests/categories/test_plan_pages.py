@@ -179,3 +179,21 @@ def test_manager_cannot_start_a_plan_for_someone_elses_category(client, company)
     )
     assert response.status_code == 200
     assert not CategoryPlan.objects.exists()
+
+
+def test_lead_of_an_affected_unit_without_spend_reads_the_plan(client, company_with_spend):
+    # Finance buys nothing in IT, but the tender names it as affected: its lead must see what
+    # they are asked to endorse.
+    plan = make_plan(company_with_spend, with_finance=True)
+    client.force_login(company_with_spend.other_unit_lead)
+    response = client.get(reverse("categories:plan_detail", args=[plan.pk]))
+    assert response.status_code == 200
+    assert not response.context["may_change"]
+
+
+@pytest.mark.parametrize("alpha", ["nan", "abc", "-3", "7"])
+def test_odd_alpha_in_the_address_does_not_break_the_page(client, company_with_spend, plan, alpha):
+    client.force_login(company_with_spend.manager)
+    response = client.get(reverse("categories:plan_detail", args=[plan.pk]), {"alpha": alpha})
+    assert response.status_code == 200
+    assert 0 <= response.context["alpha"] <= 1
