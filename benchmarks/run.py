@@ -304,7 +304,9 @@ if __name__ == "__main__":
     if connection.vendor != "postgresql":
         sys.exit("The benchmarks run on PostgreSQL: `make bench` starts a throwaway cluster.")
     bench_load_demo()
-    bench_cpo_home()
-    bench_portfolio_dashboard()
-    bench_spend_cube()
+    # BENCH_ONLY=import: the demo lines and the import alone, when working on the import.
+    if os.environ.get("BENCH_ONLY") != "import":
+        bench_cpo_home()
+        bench_portfolio_dashboard()
+        bench_spend_cube()
     bench_import()
