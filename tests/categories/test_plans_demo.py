@@ -28,9 +28,7 @@ def test_demo_plans_include_a_conflict(demo):
             row["business_unit__code"]: row["spend"]
             for row in planning.unit_spend(plan.category, planning.cube.latest_period())
         }
-        figures = planning.initiative_figures(
-            plan, weights, spend, planning.stage_probabilities()
-        )
+        figures = planning.initiative_figures(plan, weights, spend, planning.stage_probabilities())
         found += [c for f in figures for c in f.conflicts]
     assert found
 
