@@ -9,9 +9,11 @@ classification rules in SQL. Either every line of the file is stored or none is.
 
 import contextlib
 import csv
+import gc
 import hashlib
 import inspect
 import io
+import itertools
 import logging
 import re
 import tempfile
@@ -25,7 +27,7 @@ from django.utils import timezone
 from categories.importing.mapping import MappingSpec, mapping_problems
 from categories.importing.matching import FUZZY, NEW, match_suppliers
 from categories.importing.reading import UnreadableFile, read_table
-from categories.importing.validation import Reference, key, validate_row
+from categories.importing.validation import Reference, key, validate_rows
 from categories.models import (
     Category,
     ClassificationRule,
@@ -38,7 +40,8 @@ from stakeholders.models import BusinessUnit
 from suppliers.models import Supplier, SupplierAlias
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY = 5_000
+# Rows are checked a column at a time in chunks this long; the progress bar moves per chunk.
+CHECK_ROWS_AT_ONCE = 20_000
 ERRORS_KEPT = 500
 STAGING_COLUMNS = (
     "row_number",
@@ -152,7 +155,8 @@ def run_job(job_id: int) -> ImportJob:
     seconds = {}
     try:
         started = time.perf_counter()
-        scratch = _validate_into_scratch(job)
+        with _no_cycle_collection():
+            scratch = _validate_into_scratch(job)
         seconds["validate"] = time.perf_counter() - started
         if job.status == ImportJob.RUNNING:
             started = time.perf_counter()
@@ -171,6 +175,20 @@ def run_job(job_id: int) -> ImportJob:
         job.summary["seconds"] = {phase: round(value, 2) for phase, value in seconds.items()}
         _progress(job, summary=job.summary)
     return job
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Checking a million rows makes millions of small tuples that all live until their chunk
+    is written, and Python's cycle collector would walk every one of them again and again
+    (measured: 7 of 11 seconds for a million rows). None of them is part of a cycle."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _validate_into_scratch(job: ImportJob) -> Path:
@@ -200,12 +218,14 @@ def _validate_into_scratch(job: ImportJob) -> Path:
     scratch = Path(handle.name)
     with handle:
         writer = csv.writer(handle)
-        for number, cells in table.rows:
-            rows_seen += 1
-            result = validate_row(number, cells, indexes, spec, reference)
-            if result.skipped:
-                skipped += 1
-            elif result.errors:
+        rows = iter(table.rows)
+        while chunk := list(itertools.islice(rows, CHECK_ROWS_AT_ONCE)):
+            rows_seen += len(chunk)
+            checked = validate_rows(chunk, indexes, spec, reference)
+            for number, cells, result in checked.others:
+                if result.skipped:
+                    skipped += 1
+                    continue
                 error_count += len(result.errors)
                 if len(errors) < ERRORS_KEPT:
                     errors.extend(
@@ -215,29 +235,13 @@ def _validate_into_scratch(job: ImportJob) -> Path:
                 rejected_writer.writerow(
                     [number, *cells, "; ".join(e.problem for e in result.errors)]
                 )
-            else:
-                line = result.line
-                suppliers.setdefault(line.supplier_key, line.supplier_name)
-                units.add(line.unit_key)
-                unit_names.setdefault(line.unit_key, line.unit_name)
-                writer.writerow(
-                    (
-                        line.row,
-                        line.date.isoformat(),
-                        line.amount,
-                        line.original_amount,
-                        line.currency,
-                        line.supplier_key,
-                        line.supplier_name,
-                        line.unit_key,
-                        line.category_id,
-                        line.gl_account,
-                        line.description,
-                        line.document_reference,
-                    )
-                )
-            if rows_seen % PROGRESS_EVERY == 0:
-                _progress(job, rows_done=rows_seen)
+            writer.writerows(checked.lines)
+            for supplier_key, name in checked.suppliers.items():
+                suppliers.setdefault(supplier_key, name)
+            for unit_key, name in checked.unit_names.items():
+                units.add(unit_key)
+                unit_names.setdefault(unit_key, name)
+            _progress(job, rows_done=rows_seen)
     job.summary = {
         "rows_read": rows_seen,
         "total_rows_skipped": skipped,

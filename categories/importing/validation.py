@@ -4,11 +4,19 @@ wrong. Pure: the caller passes the reference data in as dictionaries."""
 
 import datetime
 import functools
+import itertools
+import operator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from categories.importing.mapping import FIELDS_BY_NAME, MappingSpec
-from categories.importing.parsing import CENT, parse_amount, parse_currency, parse_date
+from categories.importing.parsing import (
+    _PLAIN_AMOUNT,
+    CENT,
+    parse_amount,
+    parse_currency,
+    parse_date,
+)
 from suppliers.names import normalise
 
 TOTAL_WORDS = ("total", "grand total", "sum", "subtotal", "sub-total")
@@ -142,6 +150,192 @@ def validate_row(
             document_reference=cell("document_reference")[:100],
         )
     )
+
+
+# The values of a clean line in the tuples `validate_rows` gives, in this order.
+LINE_COLUMNS = (
+    "row",
+    "date",
+    "amount",
+    "original_amount",
+    "currency",
+    "supplier_key",
+    "supplier_name",
+    "unit_key",
+    "category_id",
+    "gl_account",
+    "description",
+    "document_reference",
+)
+TEXT_LIMITS = (("gl_account", 40), ("description", 500), ("document_reference", 100))
+
+
+@dataclass
+class CheckedRows:
+    """Many rows checked at once. `lines`: a tuple per clean row (LINE_COLUMNS; the date in ISO
+    form, amounts as exact decimal text). `others`: (row, cells, RowResult) for every row
+    skipped or wrong, in file order. `suppliers` and `unit_names`: key → the spelling of its
+    first clean row, in file order."""
+
+    lines: list = field(default_factory=list)
+    others: list = field(default_factory=list)
+    suppliers: dict = field(default_factory=dict)
+    unit_names: dict = field(default_factory=dict)
+
+
+def validate_rows(
+    rows: list[tuple[int, list[str]]], indexes: dict, spec: MappingSpec, reference: Reference
+) -> CheckedRows:
+    """What `validate_row` says of each row, worked out a column at a time: a file repeats a few
+    hundred dates, currencies, suppliers and units over a million rows, so each distinct cell is
+    read once and the rows take its answer from a dictionary; amounts are checked against the
+    plain form ("-1234.5"). A row that any column cannot vouch for this way (an empty or
+    unreadable cell, a total row, another way of writing an amount, a missing FX rate) goes
+    through `validate_row` itself, so what it says of the row is what it always said."""
+    checked = CheckedRows()
+    if not rows:
+        return checked
+    numbers, cells_of = zip(*rows, strict=True)
+    count = len(rows)
+    names = list(indexes)
+    wanted = [indexes[name] for name in names]
+    try:
+        picked = list(map(operator.itemgetter(*wanted), cells_of))
+    except IndexError:  # short rows: a missing cell reads as empty, as in validate_row
+        picked = [
+            tuple(cells[index] if index < len(cells) else "" for index in wanted)
+            for cells in cells_of
+        ]
+    blank = ("",) * count
+    column = dict.fromkeys(FIELDS_BY_NAME, blank)
+    column.update(zip(names, zip(*picked, strict=True), strict=True))
+
+    dates = {}
+    for text in set(column["date"]):
+        try:
+            dates[text] = _parse_date(text, spec.date_format)
+        except ValueError:
+            pass
+    currencies = {}
+    for text in set(column["currency"]):
+        try:
+            currencies[text] = _parse_currency(text or spec.default_currency)
+        except ValueError:
+            pass
+    suppliers = {}
+    for text in set(column["supplier"]):
+        if name := " ".join(text.split()):
+            suppliers[text] = (_supplier_key(name), name[:255])
+    units = {}
+    for text in set(column["business_unit"]):
+        name = " ".join(text.split())
+        if name and (key(name) in reference.units or spec.create_missing_units):
+            units[text] = (key(name), name[:200])
+    categories = {
+        text: reference.categories.get(key(text)) if text else None
+        for text in set(column["category"])
+    }
+    date_values = list(map(dates.get, column["date"]))
+    currency_values = list(map(currencies.get, column["currency"]))
+    supplier_values = list(map(suppliers.get, column["supplier"]))
+    unit_values = list(map(units.get, column["business_unit"]))
+    plain = list(map(_PLAIN_AMOUNT.match, column["amount"]))
+
+    slow = set()
+    for values in (date_values, currency_values, supplier_values, unit_values, plain):
+        if None in values:
+            slow.update(index for index, value in enumerate(values) if value is None)
+    amounts = column["amount"]
+    if any(code != reference.base_currency for code in currencies.values()):
+        amounts = list(amounts)
+        for index, code in enumerate(currency_values):
+            if code in (None, reference.base_currency) or index in slow:
+                continue
+            rate = reference.rates.get((code, date_values[index].replace(day=1)))
+            if rate is None:
+                slow.add(index)  # validate_row says which rate is missing
+                continue
+            amount = Decimal(amounts[index]).quantize(CENT, rounding=ROUND_HALF_UP)
+            amounts[index] = str((amount * rate).quantize(CENT, rounding=ROUND_HALF_UP))
+    texts = []
+    for name, limit in TEXT_LIMITS:
+        values = column[name]
+        if max(map(len, values)) > limit:
+            values = [value[:limit] for value in values]
+        texts.append(values)
+
+    iso = {text: value.isoformat() for text, value in dates.items()}
+    supplier_keys, supplier_names = _pairs(supplier_values)
+    unit_keys, _ = _pairs(unit_values)
+    lines = zip(
+        numbers,
+        map(iso.get, column["date"]),
+        amounts,
+        column["amount"],
+        currency_values,
+        supplier_keys,
+        supplier_names,
+        unit_keys,
+        map(categories.__getitem__, column["category"]),
+        *texts,
+        strict=True,
+    )
+    positions = range(count)
+    supplier_texts, unit_texts = column["supplier"], column["business_unit"]
+    if slow:
+        keep = [index not in slow for index in positions]
+        lines = itertools.compress(lines, keep)
+        positions = list(itertools.compress(positions, keep))
+        supplier_texts = list(itertools.compress(supplier_texts, keep))
+        unit_texts = list(itertools.compress(unit_texts, keep))
+    checked.lines = list(lines)
+
+    extra_suppliers, extra_units = [], []
+    for index in sorted(slow):
+        result = validate_row(numbers[index], cells_of[index], indexes, spec, reference)
+        if line := result.line:
+            checked.lines.append(
+                (
+                    line.row,
+                    line.date.isoformat(),
+                    str(line.amount),
+                    str(line.original_amount),
+                    line.currency,
+                    line.supplier_key,
+                    line.supplier_name,
+                    line.unit_key,
+                    line.category_id,
+                    line.gl_account,
+                    line.description,
+                    line.document_reference,
+                )
+            )
+            extra_suppliers.append((index, line.supplier_key, line.supplier_name))
+            extra_units.append((index, line.unit_key, line.unit_name))
+        else:
+            checked.others.append((numbers[index], cells_of[index], result))
+    checked.suppliers = _first_spellings(supplier_texts, positions, suppliers, extra_suppliers)
+    checked.unit_names = _first_spellings(unit_texts, positions, units, extra_units)
+    return checked
+
+
+def _pairs(values):
+    """Two columns from a column of (key, name) pairs; None where the row goes the slow way."""
+    return (
+        [pair[0] if pair else None for pair in values],
+        [pair[1] if pair else None for pair in values],
+    )
+
+
+def _first_spellings(texts, positions, pair_of: dict, extra: list) -> dict:
+    """key → the name its earliest row gives, in the order the keys first appear."""
+    # Built backwards, so the earliest row of each distinct cell is the one left standing.
+    first_row = dict(zip(reversed(texts), reversed(positions), strict=True))
+    earliest = {}
+    candidates = [(position, *pair_of[text]) for text, position in first_row.items()]
+    for _row, name_key, name in sorted(candidates + extra):
+        earliest.setdefault(name_key, name)
+    return earliest
 
 
 # A file repeats the same few hundred dates, currencies and suppliers on a million rows: each

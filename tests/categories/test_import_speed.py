@@ -1,9 +1,21 @@
 """The fast paths of a large import store the same lines as the ordinary one."""
 
+import datetime
+import random
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 
 from categories.importing import storing
+from categories.importing.mapping import MappingSpec
+from categories.importing.parsing import CENT
+from categories.importing.validation import (
+    Reference,
+    column_indexes,
+    validate_row,
+    validate_rows,
+)
 from categories.models import ImportJob, SpendLine
 from tests.categories.import_support import csv_bytes, import_file, imports_in_tmp
 
@@ -44,3 +56,96 @@ def test_a_batch_stored_with_indexes_set_aside_gets_every_index_and_key_back(
             [SpendLine._meta.db_table],
         )
         assert [row[0] for row in cursor.fetchall()] == [True] * 4
+
+
+HEADERS = ["Date", "Supplier", "Amount", "Currency", "Unit", "Category", "GL", "Description"]
+SPEC = MappingSpec(
+    columns={
+        "date": "Date",
+        "supplier": "Supplier",
+        "amount": "Amount",
+        "currency": "Currency",
+        "business_unit": "Unit",
+        "category": "Category",
+        "gl_account": "GL",
+        "description": "Description",
+    },
+    date_format="day_first",
+    default_currency="GBP",
+)
+REFERENCE = Reference(
+    "GBP",
+    units={"mfg": 1, "manufacturing": 1, "fin": 2},
+    categories={"it.hw": 10, "hardware": 10},
+    rates={("EUR", datetime.date(2026, 1, 1)): Decimal("0.853217")},
+)
+MESSY_ROWS = [
+    ["15/01/2026", "Dell Technologies Ltd", "1200.5", "GBP", "MFG", "IT.HW", "6100", "Laptops"],
+    ["2026-01-16", "DELL  TECHNOLOGIES", "-12", "", "Manufacturing", "hardware", "", ""],
+    ["16/01/2026", "Softcat plc", "1,234.56", "gbp", "FIN", "", "6200", "x" * 600],
+    ["17/01/2026", "Softcat plc", "99.99", "EUR", "FIN", "Nowhere", "6200", "Licences"],
+    ["17/02/2026", "Softcat plc", "99.99", "EUR", "FIN", "", "6200", "no February rate"],
+    ["31/02/2026", "Acme", "10", "GBP", "FIN", "", "", "not a day"],
+    ["", "", "", "", "", "", "", ""],
+    ["", "Total", "1500", "", "", "", "", ""],
+    ["18/01/2026", "", "10", "UKP", "Nowhere", "", "", "three problems"],
+    ["18/01/2026", "Acme"],
+    ["19/01/2026", "Acme", "(12.50)", "GBP", "MFG", "", "6" * 50, "credit note"],
+    ["19/01/2026", "acme ltd", "12.505", "GBP", "MFG", "", "", "more than cents"],
+    ["20/01/2026", "Acme", "12.50", "GBP", "FIN", "", "", ""],
+]
+
+
+def one_by_one(rows):
+    """What validate_row says of each row: the clean lines as tuples, and the rest."""
+    indexes = column_indexes(HEADERS, SPEC)
+    lines, others, suppliers, units = [], [], {}, {}
+    for number, cells in rows:
+        result = validate_row(number, cells, indexes, SPEC, REFERENCE)
+        if line := result.line:
+            lines.append(
+                (
+                    line.row,
+                    line.date.isoformat(),
+                    line.amount,
+                    line.original_amount,
+                    line.currency,
+                    line.supplier_key,
+                    line.supplier_name,
+                    line.unit_key,
+                    line.category_id,
+                    line.gl_account,
+                    line.description,
+                    line.document_reference,
+                )
+            )
+            suppliers.setdefault(line.supplier_key, line.supplier_name)
+            units.setdefault(line.unit_key, line.unit_name)
+        else:
+            others.append((number, cells, result))
+    return lines, others, suppliers, units
+
+
+def column_wise(rows):
+    checked = validate_rows(rows, column_indexes(HEADERS, SPEC), SPEC, REFERENCE)
+    lines = [
+        (*line[:2], Decimal(line[2]).quantize(CENT), Decimal(line[3]).quantize(CENT), *line[4:])
+        for line in sorted(checked.lines)
+    ]
+    return lines, checked.others, checked.suppliers, checked.unit_names
+
+
+@pytest.mark.parametrize("order", range(4))
+def test_rows_checked_a_column_at_a_time_read_as_they_do_one_by_one(order):
+    rows = list(enumerate(MESSY_ROWS, start=2))
+    random.Random(order).shuffle(rows)
+    rows = [(number, list(cells)) for number, cells in rows]
+    expected_lines, expected_others, suppliers, units = one_by_one(rows)
+    lines, others, checked_suppliers, checked_units = column_wise(rows)
+    assert lines == sorted(expected_lines)
+    assert sorted(others, key=lambda other: other[0]) == sorted(
+        expected_others, key=lambda other: other[0]
+    )
+    assert list(checked_suppliers.items()) == list(suppliers.items())
+    assert list(checked_units.items()) == list(units.items())
+    assert len(expected_lines) == 7 and len(expected_others) == 6
