@@ -375,7 +375,9 @@ def maturity_category_for_user(request, code: str):
     )
     may_assess = may_change_category(request.user, category)
     if not (may_assess or has_role(request.user, CPO, ADMINISTRATOR)):
-        raise PermissionDenied("A category's maturity is for its owner, the CPO and administrators.")
+        raise PermissionDenied(
+            "A category's maturity is for its owner, the CPO and administrators."
+        )
     return category, may_assess
 
 
