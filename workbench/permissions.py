@@ -209,9 +209,7 @@ def may_change_supplier(user, supplier: Supplier) -> bool:
         return True
     if not has_role(user, CATEGORY_MANAGER):
         return False
-    return (
-        SpendLine.objects.filter(supplier=supplier).filter(owned_category_filter(user)).exists()
-    )
+    return SpendLine.objects.filter(supplier=supplier).filter(owned_category_filter(user)).exists()
 
 
 def supplier_access(request, pk: int) -> tuple[Supplier, bool]:
