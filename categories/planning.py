@@ -257,3 +257,30 @@ def savings_by_category(plan_filter: dict, probabilities: dict) -> list[YearRow]
     for (category_id, _), year_row in rows.items():
         year_row.category = categories[category_id]
     return sorted(rows.values(), key=lambda r: (r.category.path, r.year))
+
+
+# --- What a unit lead owes --------------------------------------------------------------------
+
+
+def plans_awaiting_answer(units) -> list[dict]:
+    """Plans in review that affect one of `units` and that unit has not yet endorsed or objected
+    to in the plan's current revision: one row per plan and unit, oldest submission first."""
+    from django.db.models import Exists, F, OuterRef
+
+    from categories.models import PlanEndorsement
+
+    answered = PlanEndorsement.objects.filter(
+        plan=OuterRef("pk"),
+        revision=OuterRef("revision"),
+        unit=OuterRef("initiatives__affected_units"),
+    )
+    return list(
+        CategoryPlan.objects.filter(
+            status=CategoryPlan.IN_REVIEW, initiatives__affected_units__in=units
+        )
+        .exclude(Exists(answered))
+        .values("pk", "title", "submitted_at", "category__name")
+        .annotate(unit_name=F("initiatives__affected_units__name"))
+        .distinct()
+        .order_by("submitted_at", "pk")
+    )

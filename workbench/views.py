@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
-from categories import charts, cube
+from categories import charts, cube, planning
 from categories.models import Category, ImportBatch
 from stakeholders import queries as stakeholder_queries
 from stakeholders.models import BusinessUnit, SurveyRound, ValueDriver
@@ -64,7 +64,8 @@ def _unit_lead_home(user, period):
 
 
 def _unit_lead_todo(user, units, period):
-    """What the lead still owes procurement: priorities not given, answers in open rounds."""
+    """What the lead still owes procurement: priorities not given, answers in open rounds,
+    plans in review that affect their unit and await its endorsement or objection."""
     missing = sum(
         stakeholder_queries.categories_bought_by(unit, period)
         .filter(priority_method__isnull=True)
@@ -74,6 +75,7 @@ def _unit_lead_todo(user, units, period):
     return {
         "priorities_missing": missing,
         "answers_owed": stakeholder_queries.answers_owed(user, timezone.localdate()),
+        "plans_to_answer": planning.plans_awaiting_answer(units),
     }
 
 
