@@ -149,3 +149,17 @@ def test_rows_checked_a_column_at_a_time_read_as_they_do_one_by_one(order):
     assert list(checked_suppliers.items()) == list(suppliers.items())
     assert list(checked_units.items()) == list(units.items())
     assert len(expected_lines) == 7 and len(expected_others) == 6
+
+
+def test_descriptions_with_tabs_backslashes_and_line_breaks_are_stored_as_written(company):
+    description = 'Toner\\N cartridges\t"A4"\nline two \\ and C:\\temp'
+    quoted = '"' + description.replace('"', '""') + '"'
+    row = f"2026-01-15,Dell Technologies Ltd,10.00,GBP,MFG,,\\N,{quoted},INV-\\1"
+    job = import_file(csv_bytes(row))
+    assert job.status == ImportJob.STORED, job.message
+    line = SpendLine.objects.get()
+    assert (line.description, line.gl_account, line.document_reference) == (
+        description,
+        "\\N",
+        "INV-\\1",
+    )
