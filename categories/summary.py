@@ -34,7 +34,8 @@ def refresh_spend_summary(batch=None):
     summary = connection.ops.quote_name(SpendSummary._meta.db_table)
     lines = connection.ops.quote_name(SpendLine._meta.db_table)
     if connection.vendor == "postgresql":
-        month = "date_trunc('month', date)::date"
+        # Truncated as a timestamp: truncating the date itself goes through a time zone.
+        month = "date_trunc('month', date::timestamp)::date"
     elif connection.vendor == "sqlite":
         month = "date(date, 'start of month')"
     else:

@@ -69,7 +69,7 @@ def _clean_rows(rows, headers: list[str]):
     normalised_headers = [h.strip().lower() for h in headers]
     first_header = normalised_headers[0] if normalised_headers else ""
     for number, cells in rows:
-        cells = [cell.strip() for cell in cells]
+        cells = list(map(str.strip, cells))
         if not any(cells):
             continue
         # Exports glued together from several runs repeat the header line.
