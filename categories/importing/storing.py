@@ -415,7 +415,7 @@ def _load_lines(
         else:
             _insert_into_staging(cursor, scratch)
         if rebuild:
-            with _indexes_and_keys_set_aside(cursor):
+            with _indexes_and_keys_set_aside(cursor, SpendLine):
                 cursor.execute(*_resolve_sql(batch))
                 stored = cursor.rowcount
         else:
@@ -451,14 +451,14 @@ def _rebuild_pays(incoming: int) -> bool:
 
 
 @contextlib.contextmanager
-def _indexes_and_keys_set_aside(cursor):
-    """Store a large batch into the lines table without its secondary indexes and foreign
+def _indexes_and_keys_set_aside(cursor, model):
+    """Fill `model`'s table with a large batch without its secondary indexes and foreign
     keys, then build them again from their own definitions, in the caller's transaction: a
     sorted index build and one join per key instead of a million index insertions and four
     million per-row checks at commit. Unique indexes and the primary key stay. The keys come
     back exactly as they were (DEFERRABLE INITIALLY DEFERRED), and adding a key checks every
-    line, so a line pointing nowhere still fails the import as a whole."""
-    table = SpendLine._meta.db_table
+    row, so a row pointing nowhere still fails the import as a whole."""
+    table = model._meta.db_table
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",

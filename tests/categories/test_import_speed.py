@@ -16,7 +16,8 @@ from categories.importing.validation import (
     validate_row,
     validate_rows,
 )
-from categories.models import ImportJob, SpendLine
+from categories.models import ImportJob, SpendLine, SpendSummary
+from categories.summary import refresh_spend_summary
 from tests.categories.import_support import csv_bytes, import_file, imports_in_tmp
 
 __all__ = ["imports_in_tmp"]
@@ -27,19 +28,22 @@ OTHER = "2026-01-20,Softcat plc,300.00,GBP,FIN,,6200,Licences,INV-2"
 
 
 def table_shape():
-    """Every index and foreign key of the lines table, with what it covers and how."""
+    """Every index and foreign key of the lines and summary tables, with what each covers."""
     with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, SpendLine._meta.db_table)
-    return {
-        name: (tuple(info["columns"]), info["index"], info["foreign_key"], info["unique"])
-        for name, info in constraints.items()
-    }
+        return {
+            name: (tuple(info["columns"]), info["index"], info["foreign_key"], info["unique"])
+            for model in (SpendLine, SpendSummary)
+            for name, info in connection.introspection.get_constraints(
+                cursor, model._meta.db_table
+            ).items()
+        }
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the rebuild is PostgreSQL's")
 def test_a_batch_stored_with_indexes_set_aside_gets_every_index_and_key_back(
     company_with_spend, monkeypatch
 ):
+    refresh_spend_summary()
     before = table_shape()
     monkeypatch.setattr(storing, "REBUILD_FROM_LINES", 0)
     job = import_file(csv_bytes(GOOD, OTHER))
@@ -56,6 +60,12 @@ def test_a_batch_stored_with_indexes_set_aside_gets_every_index_and_key_back(
             [SpendLine._meta.db_table],
         )
         assert [row[0] for row in cursor.fetchall()] == [True] * 4
+    summed = SpendSummary.objects.filter(supplier=company_with_spend.suppliers[0])
+    assert sum(summed.values_list("spend", flat=True)) == sum(
+        SpendLine.objects.filter(supplier=company_with_spend.suppliers[0]).values_list(
+            "amount", flat=True
+        )
+    )
 
 
 HEADERS = ["Date", "Supplier", "Amount", "Currency", "Unit", "Category", "GL", "Description"]
