@@ -568,6 +568,21 @@ class Initiative(models.Model):
     affected_units = models.ManyToManyField(
         "stakeholders.BusinessUnit", blank=True, related_name="initiatives"
     )
+    # Where the initiative came from, when it started from the supplier side.
+    source_contract = models.ForeignKey(
+        "suppliers.Contract",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="initiatives",
+    )
+    source_idea = models.ForeignKey(
+        "suppliers.SupplierIdea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="initiatives",
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -33,6 +33,11 @@ urlpatterns = [
     ),
     path("plans/initiatives/<int:pk>/", initiatives.initiative_edit, name="initiative_edit"),
     path(
+        "plans/initiatives/from/<str:kind>/<int:pk>/",
+        initiatives.initiative_from_source,
+        name="initiative_from_source",
+    ),
+    path(
         "plans/initiatives/<int:pk>/realised/",
         initiatives.initiative_realised,
         name="initiative_realised",

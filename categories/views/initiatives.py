@@ -5,13 +5,22 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
-from categories import cube, planning, plans
+from categories import cube, initiative_sources, planning, plans
 from categories.models import CategoryPlan, Initiative, InitiativeImpact, RealisedSaving
 from categories.plan_forms import InitiativeForm, RealisedForm, active_drivers
 from categories.views.plans import _record, _with_version, reopen_if_approved, stale_changes
-from workbench.permissions import editable_initiative_for_user, editable_plan_for_user
+from suppliers.models import Contract, SupplierIdea
+from workbench.permissions import (
+    editable_initiative_for_user,
+    editable_plan_for_user,
+    may_change_category,
+    may_change_plan,
+    require_procurement,
+)
 
 # Moving an initiative through its stages (or cancelling it) is running the plan, not changing
 # what was approved: it does not reopen the review.
@@ -59,21 +68,27 @@ def initiative_create(request, pk):
         return refused
     drivers = list(active_drivers())
     spend = planning.unit_spend(plan.category, cube.latest_period())
-    form = InitiativeForm(
-        request.POST or None,
-        drivers=drivers,
-        initial={
-            "affected_units": [row["business_unit"] for row in spend],
-            "owner": request.user,
-            # The whole category's last twelve months, to be narrowed to what it touches.
-            "spend_affected": sum((row["spend"] for row in spend), Decimal("0.00")),
-        },
-    )
+    initial = {
+        "affected_units": [row["business_unit"] for row in spend],
+        "owner": request.user,
+        # The whole category's last twelve months, to be narrowed to what it touches.
+        "spend_affected": sum((row["spend"] for row in spend), Decimal("0.00")),
+    }
+    contract, idea = _source_of(request)
+    if contract:
+        initial.update(initiative_sources.initial_from_contract(contract, timezone.localdate()))
+    if idea:
+        initial.update(initiative_sources.initial_from_idea(idea, timezone.localdate()))
+    form = InitiativeForm(request.POST or None, drivers=drivers, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             initiative = form.save(commit=False)
             initiative.plan = plan
+            initiative.source_contract, initiative.source_idea = contract, idea
             initiative.save()
+            if idea and idea.status in (SupplierIdea.NEW, SupplierIdea.ASSESSING):
+                idea.status = SupplierIdea.ACCEPTED
+                idea.save(update_fields=["status"])
             form.save_m2m()
             _save_impacts(initiative, form.impacts())
             _record(
@@ -89,7 +104,50 @@ def initiative_create(request, pk):
     return render(
         request,
         "categories/plans/initiative_form.html",
-        {"plan": plan, "form": form, "initiative": None},
+        {"plan": plan, "form": form, "initiative": None, "contract": contract, "idea": idea},
+    )
+
+
+def _source_of(request):
+    """The contract or supplier idea named in the address (?contract= or ?idea=), if any."""
+    contract = idea = None
+    if request.GET.get("contract", "").isdigit():
+        contract = get_object_or_404(
+            Contract.objects.select_related("supplier"), pk=request.GET["contract"]
+        )
+    if request.GET.get("idea", "").isdigit():
+        idea = get_object_or_404(
+            SupplierIdea.objects.select_related("supplier"), pk=request.GET["idea"]
+        )
+    return contract, idea
+
+
+def initiative_from_source(request, kind, pk):
+    """From a contract or a supplier's idea to an initiative: the open plans it could join,
+    each a click away from the filled-in initiative form."""
+    require_procurement(request)
+    if kind == "contract":
+        source = get_object_or_404(Contract.objects.select_related("supplier"), pk=pk)
+        categories = initiative_sources.categories_of_contract(source)
+    elif kind == "idea":
+        source = get_object_or_404(SupplierIdea.objects.select_related("supplier"), pk=pk)
+        categories = initiative_sources.categories_of_idea(source)
+    else:
+        raise Http404("Initiatives start from a contract or an idea.")
+    categories = list(categories)
+    candidates = list(initiative_sources.open_plans_for(categories))
+    for plan in candidates:
+        plan.may_change = may_change_plan(request.user, plan)
+    return render(
+        request,
+        "categories/plans/initiative_source.html",
+        {
+            "kind": kind,
+            "source": source,
+            "plans": candidates,
+            "categories": categories,
+            "owned_codes": {c.code for c in categories if may_change_category(request.user, c)},
+        },
     )
 
 

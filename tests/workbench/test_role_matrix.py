@@ -62,6 +62,11 @@ MATRIX = [
     ("suppliers:template_add", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("suppliers:scorecard", ["mfg-evaluation"], [302, 200, 200, 200, 404, 200, 200, 403]),
     ("suppliers:idea_status", ["dell-idea"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    (
+        "categories:initiative_from_source",
+        ["idea", "dell-idea"],
+        [302, 200, 200, 403, 403, 200, 200, 403],
+    ),
     ("suppliers:segment", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
     ("suppliers:merge", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
     ("suppliers:relationship_plan", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
