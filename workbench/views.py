@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
-from categories import charts, cube, planning
+from categories import charts, cube, panels, planning
 from categories.models import Category, ImportBatch
 from stakeholders import queries as stakeholder_queries
 from stakeholders.models import BusinessUnit, SurveyRound, ValueDriver
@@ -50,16 +50,13 @@ def _unit_lead_home(user, period):
     units = list(units_led_by(user))
     lines = cube.spend_rows(business_unit__in=units)
     categories = cube.spend_by_leaf_category(lines, period)
-    monthly = cube.monthly_spend(lines, period)
     return {
         "units": units,
         "todo": _unit_lead_todo(user, units, period),
         "categories": categories[:15],
         "category_count": len(categories),
         "total": sum(row["spend"] for row in categories),
-        "trend_chart": figure_html(
-            charts.monthly_spend_line(monthly, settings.BASE_CURRENCY), height=280
-        ),
+        "trend_chart": panels.monthly_trend_chart(lines, period),
     }
 
 

@@ -2,10 +2,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from categories import charts, cube
+from categories import cube, panels
 from categories.forms import CategoryForm
 from categories.models import Category
-from workbench.charts import figure_html
 from workbench.exports import EXPORT_FORMATS, export_response
 from workbench.permissions import (
     category_for_user,
@@ -86,12 +85,7 @@ def category_detail(request, code):
             children=cube.with_subtree_spend(category.children.all(), period).order_by("-spend"),
             top_suppliers=cube.top_suppliers(lines, period),
             units=cube.spend_by_unit(lines, period),
-            trend_chart=figure_html(
-                charts.monthly_spend_line(
-                    cube.monthly_spend(lines, period), settings.BASE_CURRENCY
-                ),
-                height=300,
-            ),
+            trend_chart=panels.monthly_trend_chart(lines, period, height=300),
         )
     return render(request, "categories/category_detail.html", context)
 

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.shortcuts import render
 
-from categories import charts, cube
+from categories import cube, panels
 from stakeholders.models import ValueDriver
-from workbench.charts import figure_html
 from workbench.permissions import unit_for_user, visible_units
 
 
@@ -36,12 +35,7 @@ def unit_detail(request, code):
             spend=sum(row["spend"] for row in categories),
             categories=categories,
             top_suppliers=cube.top_suppliers(lines, period),
-            trend_chart=figure_html(
-                charts.monthly_spend_line(
-                    cube.monthly_spend(lines, period), settings.BASE_CURRENCY
-                ),
-                height=280,
-            ),
+            trend_chart=panels.monthly_trend_chart(lines, period),
         )
     return render(request, "stakeholders/unit_detail.html", context)
 

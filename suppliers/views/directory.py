@@ -9,8 +9,7 @@ from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-from categories import charts as category_charts
-from categories import cube
+from categories import cube, panels
 from categories.models import Category
 from suppliers import charts, queries, scorecards
 from suppliers.models import (
@@ -123,12 +122,7 @@ def _overview(request, supplier):
         spend=sum(row["spend"] for row in by_category),
         categories=by_category,
         units=cube.spend_by_unit(lines, period),
-        trend_chart=figure_html(
-            category_charts.monthly_spend_line(
-                cube.monthly_spend(lines, period), settings.BASE_CURRENCY
-            ),
-            height=280,
-        ),
+        trend_chart=panels.monthly_trend_chart(lines, period),
         aliases=list(supplier.aliases.all()[:20]) if is_procurement(request.user) else [],
         decisions=list(supplier.segment_decisions.select_related("set_by")[:3]),
     )

@@ -30,6 +30,14 @@ def _contract(company, **fields):
     return contract
 
 
+def _filled_in_form(client, form_url, company):
+    """What the browser would send back from the form as it opened, Manufacturing ticked."""
+    form = client.get(form_url).context["form"]
+    data = {field.html_name: field.value() for field in form if field.value() is not None}
+    data["affected_units"] = [company.manufacturing.pk]
+    return data
+
+
 @pytest.mark.django_db
 def test_a_contract_that_ends_suggests_a_tender_and_one_that_renews_a_renegotiation(company):
     ending = initiative_sources.initial_from_contract(_contract(company), TODAY)
@@ -72,15 +80,8 @@ def test_the_owner_starts_an_initiative_from_a_contract(client, company_with_spe
     )
     form_url = f"{reverse('categories:initiative_create', args=[plan.pk])}?contract={contract.pk}"
     assert form_url.replace("&", "&amp;") in chooser.text
-    form = client.get(form_url)
-    assert 'value="Laptop supply: before it ends"' in form.text
-    form_data = {
-        field.html_name: field.value()
-        for field in form.context["form"]
-        if field.value() is not None
-    }
-    form_data["affected_units"] = [company.manufacturing.pk]
-    response = client.post(form_url, form_data)
+    assert 'value="Laptop supply: before it ends"' in client.get(form_url).text
+    response = client.post(form_url, _filled_in_form(client, form_url, company))
     assert response.status_code == 302, response.context["form"].errors
     initiative = Initiative.objects.get(title="Laptop supply: before it ends")
     assert initiative.source_contract == contract
@@ -94,14 +95,7 @@ def test_saving_an_initiative_from_an_idea_accepts_the_idea(client, company_with
     idea = add_idea(company)
     client.force_login(company.manager)
     form_url = f"{reverse('categories:initiative_create', args=[plan.pk])}?idea={idea.pk}"
-    form = client.get(form_url)
-    form_data = {
-        field.html_name: field.value()
-        for field in form.context["form"]
-        if field.value() is not None
-    }
-    form_data["affected_units"] = [company.manufacturing.pk]
-    response = client.post(form_url, form_data)
+    response = client.post(form_url, _filled_in_form(client, form_url, company))
     assert response.status_code == 302, response.context["form"].errors
     idea.refresh_from_db()
     assert idea.status == SupplierIdea.ACCEPTED
