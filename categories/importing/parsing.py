@@ -23,7 +23,8 @@ _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\s.*
 _SERIAL = re.compile(r"^\d{4,6}(?:\.\d+)?$")
 _POINT_AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d*\.?\d+$|^\d+\.$")
 _COMMA_AMOUNT = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$|^\d*,?\d+$|^\d+,$")
-_PLAIN_AMOUNT = re.compile(r"^-?\d{1,12}(?:\.\d{1,2})?$")
+# How most exports write amounts; a whole column is checked against it at once on import.
+PLAIN_AMOUNT = re.compile(r"^-?\d{1,12}(?:\.\d{1,2})?$")
 CENT = Decimal("0.01")
 LARGEST_AMOUNT = Decimal("1e13")
 
@@ -65,7 +66,7 @@ def parse_date(text: str, date_format: str) -> datetime.date:
 def parse_amount(text: str, decimal_comma: bool = False) -> Decimal:
     """An amount to the cent. Thousands separators, a decimal comma ("1.234,56") when the
     mapping says so, currency signs, and negatives as -12.50, (12.50) or 12.50- (credit notes)."""
-    if _PLAIN_AMOUNT.match(text):
+    if PLAIN_AMOUNT.match(text):
         # The common case, "1234.56" or "-12.5", needs none of the cleaning below.
         return Decimal(text).quantize(CENT, rounding=ROUND_HALF_UP)
     value = text.strip()

@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from categories.importing.mapping import FIELDS_BY_NAME, MappingSpec
 from categories.importing.parsing import (
-    _PLAIN_AMOUNT,
     CENT,
+    PLAIN_AMOUNT,
     parse_amount,
     parse_currency,
     parse_date,
@@ -239,7 +239,7 @@ def validate_rows(
     currency_values = list(map(currencies.get, column["currency"]))
     supplier_values = list(map(suppliers.get, column["supplier"]))
     unit_values = list(map(units.get, column["business_unit"]))
-    plain = list(map(_PLAIN_AMOUNT.match, column["amount"]))
+    plain = list(map(PLAIN_AMOUNT.match, column["amount"]))
 
     slow = set()
     for values in (date_values, currency_values, supplier_values, unit_values, plain):
