@@ -1,11 +1,13 @@
 """Running an import job against the database.
 
-Two phases. First every row is read and validated (the pure functions of this package), the
-clean ones written to a scratch CSV file, progress saved as it goes. Then, only if nothing is
-wrong or the person chose to store the valid rows, one transaction: the batch, the new
-business units and suppliers, the lines loaded into a staging table (COPY on PostgreSQL,
-batched inserts on SQLite) and one INSERT ... SELECT that resolves suppliers, units and
-classification rules in SQL. Either every line of the file is stored or none is."""
+Two phases. First every row is read and validated (the pure functions of this package), in
+chunks checked a column at a time, the clean ones written to a scratch file in COPY text form,
+progress saved per chunk. Then, only if nothing is wrong or the person chose to store the
+valid rows, one transaction: the batch, the new business units and suppliers, the lines loaded
+into a staging table (COPY on PostgreSQL, batched inserts on SQLite) and one INSERT ... SELECT
+that resolves suppliers, units and classification rules in SQL; on PostgreSQL a batch large
+beside the lines already stored goes in with the table's secondary indexes and foreign keys
+set aside and rebuilt. Either every line of the file is stored or none is."""
 
 import contextlib
 import csv
