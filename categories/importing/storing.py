@@ -29,7 +29,7 @@ from django.utils import timezone
 from categories.importing.mapping import MappingSpec, mapping_problems
 from categories.importing.matching import FUZZY, NEW, match_suppliers
 from categories.importing.reading import UnreadableFile, read_table
-from categories.importing.validation import Reference, key, validate_rows
+from categories.importing.validation import LINE_COLUMNS, Reference, key, validate_rows
 from categories.models import (
     Category,
     ClassificationRule,
@@ -45,20 +45,9 @@ logger = logging.getLogger(__name__)
 # Rows are checked a column at a time in chunks this long; the progress bar moves per chunk.
 CHECK_ROWS_AT_ONCE = 20_000
 ERRORS_KEPT = 500
-STAGING_COLUMNS = (
-    "row_number",
-    "date",
-    "amount",
-    "original_amount",
-    "currency",
-    "supplier_key",
-    "supplier_name",
-    "unit_key",
-    "category_id",
-    "gl_account",
-    "description",
-    "document_reference",
-)
+# The staging table takes the checked lines column for column, in the order validation gives
+# them; only the file's row number goes by a longer name there.
+STAGING_COLUMNS = ("row_number", *LINE_COLUMNS[1:])
 
 
 class ImportRefused(Exception):
