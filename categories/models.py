@@ -134,17 +134,26 @@ class SpendLine(models.Model):
         db_default="",
         help_text="The supplier as the imported file spelled it.",
     )
+    # On PostgreSQL the lines are partitioned by batch (categories.partitions): a batch's
+    # lines are its own table, so no index is needed to find or remove them.
     import_batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.CASCADE, related_name="lines"
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,
     )
 
     class Meta:
-        # Each index leads with the dimension the cube sums by and carries the date, so a
-        # filtered sum by category, supplier or unit over a period is an index range scan.
+        # The cube's sums come from SpendSummary; these serve the lists of lines behind a
+        # figure: by category (the usual drill-down, and the order an import stores lines in),
+        # by supplier, and by period alone. Every index is built again for each imported
+        # batch, so there is none by business unit: unit figures come from the summary and a
+        # unit's lines are found through the category or the date.
         indexes = [
             models.Index(fields=["category", "date"], name="spend_category_date"),
             models.Index(fields=["supplier", "date"], name="spend_supplier_date"),
-            models.Index(fields=["business_unit", "date"], name="spend_unit_date"),
             models.Index(fields=["date"], name="spend_date"),
         ]
 
@@ -343,13 +352,24 @@ class SpendSummary(models.Model):
     reclassified."""
 
     month = models.DateField(help_text="First day of the month.")
+    # Derived from the lines, whose own foreign keys hold the references true, and rebuilt
+    # from them at will: no database-side checks, which would cost an import one lookup per
+    # key per summary row at commit. Deleting a category, unit or supplier still cascades
+    # here (Django's on_delete).
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     business_unit = models.ForeignKey(
-        "stakeholders.BusinessUnit", on_delete=models.CASCADE, related_name="+"
+        "stakeholders.BusinessUnit", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
-    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     spend = models.DecimalField(max_digits=18, decimal_places=2)
     lines = models.PositiveIntegerField()
 

@@ -21,16 +21,13 @@ from categories.cube import MONEY, ZERO, Period, twelve_months_to
 from categories.models import Category, KraljicAssessment, SpendLine, SpendSummary
 
 
-def refresh_spend_summary(batch=None):
-    """Bring the summary up to date with the lines, in one transaction so a reader sees the
-    old summary or the new one, never half of it.
-
-    Without `batch`, rebuild it from every line: right after anything that deletes or changes
-    lines (undoing a batch, classifying, merging suppliers). With the ImportBatch just stored,
-    add only that batch's lines, which costs what the batch costs rather than what the whole
-    table costs. Every figure is a SUM over the summary, so rows a batch adds beside existing
-    rows for the same month, category, unit and supplier add up the same; the next full
-    rebuild folds them together."""
+def refresh_spend_summary():
+    """Rebuild the summary from every line, in one transaction so a reader sees the old
+    summary or the new one, never half of it: after anything that deletes or changes lines
+    (undoing a batch, classifying, merging suppliers). An import adds its batch's rows itself
+    (categories.importing.lines.summary_rows); every figure is a SUM over the summary, so
+    those add up the same beside rows already there for the same slice, and the next rebuild
+    folds them together."""
     summary = connection.ops.quote_name(SpendSummary._meta.db_table)
     lines = connection.ops.quote_name(SpendLine._meta.db_table)
     if connection.vendor == "postgresql":
@@ -40,18 +37,14 @@ def refresh_spend_summary(batch=None):
         month = "date(date, 'start of month')"
     else:
         raise NotImplementedError(f"No month truncation for {connection.vendor}")
-    where, params = ("WHERE import_batch_id = %s", [batch.pk]) if batch is not None else ("", [])
     with transaction.atomic(), connection.cursor() as cursor:
-        if batch is None:
-            cursor.execute(f"DELETE FROM {summary}")
+        cursor.execute(f"DELETE FROM {summary}")
         cursor.execute(
             f"INSERT INTO {summary} (month, category_id, business_unit_id, supplier_id, spend, "
             f"lines) SELECT {month}, category_id, business_unit_id, supplier_id, SUM(amount), "
-            f"COUNT(*) FROM {lines} {where} "
-            f"GROUP BY {month}, category_id, business_unit_id, supplier_id",
-            params,
+            f"COUNT(*) FROM {lines} GROUP BY {month}, category_id, business_unit_id, supplier_id"
         )
-    if connection.vendor == "postgresql" and batch is None:
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {summary}")
 

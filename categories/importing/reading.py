@@ -7,6 +7,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t", "|")
@@ -43,15 +45,28 @@ def content_kind(data: bytes, file_name: str) -> str:
     return "csv"
 
 
-def decode_text(data: bytes) -> str:
+def text_encoding(data: bytes) -> str:
     """UTF-8 (with or without the byte-order mark Excel writes), else Windows-1252, the encoding
     of most CSV files saved by Excel on a British or Western European PC."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        return "utf-8-sig"
+    return "utf-8" if is_utf8(data) else "cp1252"
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8, checked by Arrow in place: decoding a large file in
+    Python only to find out would build the whole text once for nothing."""
+    offsets = pa.array([0, len(data)], pa.int64()).buffers()[1]
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def decode_text(data: bytes) -> str:
+    return data.decode(text_encoding(data), errors="replace")
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -79,12 +94,15 @@ def _clean_rows(rows, headers: list[str]):
 
 
 def _read_csv(data: bytes) -> Table:
-    text = decode_text(data)
-    stripped = text.lstrip("\r\n")
-    if not stripped.strip():
+    # Decoded as it is read: a file of a million rows is not held twice as text.
+    handle = io.TextIOWrapper(
+        io.BytesIO(data), encoding=text_encoding(data), errors="replace", newline=""
+    )
+    first_line = next((line for line in handle if line.strip()), None)
+    if first_line is None:
         raise UnreadableFile("The file has no header row and no data: nothing to import.")
-    first_line = stripped.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
+    handle.seek(0)
+    reader = csv.reader(handle, delimiter=sniff_delimiter(first_line))
     headers = None
     for cells in reader:
         if not _is_blank(cells):
@@ -95,7 +113,7 @@ def _read_csv(data: bytes) -> Table:
         for cells in reader:
             yield reader.line_num, cells
 
-    return Table(headers, _clean_rows(rows(), headers), max(text.count("\n") - 1, 1))
+    return Table(headers, _clean_rows(rows(), headers), max(data.count(b"\n") - 1, 1))
 
 
 def _excel_text(value) -> str:

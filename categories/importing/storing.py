@@ -1,34 +1,46 @@
 """Running an import job against the database.
 
-Two phases. First every row is read and validated (the pure functions of this package), in
-chunks checked a column at a time, the clean ones written to a scratch file in COPY text form,
-progress saved per chunk. Then, only if nothing is wrong or the person chose to store the
-valid rows, one transaction: the batch, the new business units and suppliers, the lines loaded
-into a staging table (COPY on PostgreSQL, batched inserts on SQLite) and one INSERT ... SELECT
-that resolves suppliers, units and classification rules in SQL; on PostgreSQL a batch large
-beside the lines already stored goes in with the table's secondary indexes and foreign keys
-set aside and rebuilt. Either every line of the file is stored or none is."""
+Two phases. First every row is checked (the pure functions of this package): a CSV file whose
+rows are all plain and right is checked a column at a time with Arrow (`columnar`); any other
+file row by row in chunks (`validation`), which says what is wrong where, progress saved per
+chunk. Then, only if nothing is wrong or the person chose to store the valid rows, one
+transaction: the batch, the new business units and suppliers, the lines with their ids and
+categories worked out in Arrow (`lines`), and the batch's rows of the spend summary. On
+PostgreSQL the lines go by COPY into a table of their own that becomes the batch's partition
+(`categories.partitions`); on SQLite they are inserted in batches. Either every line of the
+file is stored or none is."""
 
 import contextlib
 import csv
 import gc
 import hashlib
-import inspect
 import io
 import itertools
 import logging
 import re
-import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
+from categories import partitions
+from categories.importing.columnar import (
+    CHECKED_LINE,
+    CheckedLines,
+    NeedsRowCheck,
+    check_columns,
+    lines_from_tuples,
+)
+from categories.importing.lines import Rules, in_category_order, stored_lines, summary_rows
 from categories.importing.mapping import MappingSpec, mapping_problems
 from categories.importing.matching import FUZZY, NEW, match_suppliers
-from categories.importing.reading import UnreadableFile, read_table
+from categories.importing.reading import UnreadableFile, content_kind, read_table
 from categories.importing.validation import LINE_COLUMNS, Reference, key, validate_rows
 from categories.models import (
     Category,
@@ -37,17 +49,16 @@ from categories.models import (
     ImportBatch,
     ImportJob,
     SpendLine,
+    SpendSummary,
 )
+from categories.summary import refresh_spend_summary
 from stakeholders.models import BusinessUnit
 from suppliers.models import Supplier, SupplierAlias
 
 logger = logging.getLogger(__name__)
-# Rows are checked a column at a time in chunks this long; the progress bar moves per chunk.
+# Rows checked one by one go in chunks this long; the progress bar moves per chunk.
 CHECK_ROWS_AT_ONCE = 20_000
 ERRORS_KEPT = 500
-# The staging table takes the checked lines column for column, in the order validation gives
-# them; only the file's row number goes by a longer name there.
-STAGING_COLUMNS = ("row_number", *LINE_COLUMNS[1:])
 
 
 class ImportRefused(Exception):
@@ -142,26 +153,18 @@ def run_job(job_id: int) -> ImportJob:
     if job.finished:
         return job
     _progress(job, status=ImportJob.RUNNING, rows_done=0, message="")
-    scratch = None
     seconds = {}
     try:
-        started = time.perf_counter()
-        with _no_cycle_collection():
-            scratch = _validate_into_scratch(job)
-        seconds["validate"] = time.perf_counter() - started
+        with _timed(seconds, "check"), _no_cycle_collection():
+            checked = _check(job)
         if job.status == ImportJob.RUNNING:
-            started = time.perf_counter()
             _progress(job, message="Every row checked; storing the lines in one transaction.")
-            seconds["refresh_summary"] = _store(job, scratch)
-            seconds["store"] = time.perf_counter() - started - seconds["refresh_summary"]
+            _store(job, checked, seconds)
     except (UnreadableFile, ImportRefused) as refusal:
         _finish(job, ImportJob.REJECTED, str(refusal))
     except Exception as error:  # the job page must say it failed, whatever the cause
         logger.exception("Import job %s failed", job.pk)
         _finish(job, ImportJob.FAILED, f"The import stopped on an unexpected error: {error}")
-    finally:
-        if scratch:
-            scratch.unlink(missing_ok=True)
     if job.status == ImportJob.STORED:
         job.summary["seconds"] = {phase: round(value, 2) for phase, value in seconds.items()}
         _progress(job, summary=job.summary)
@@ -169,9 +172,19 @@ def run_job(job_id: int) -> ImportJob:
 
 
 @contextlib.contextmanager
+def _timed(seconds: dict, phase: str):
+    """How long each phase took, kept on the job (the benchmark prints them)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[phase] = seconds.get(phase, 0) + time.perf_counter() - started
+
+
+@contextlib.contextmanager
 def _no_cycle_collection():
     """Checking a million rows makes millions of small tuples that all live until their chunk
-    is written, and Python's cycle collector would walk every one of them again and again
+    is converted, and Python's cycle collector would walk every one of them again and again
     (measured: 7 of 11 seconds for a million rows). None of them is part of a cycle."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -182,7 +195,7 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _validate_into_scratch(job: ImportJob) -> Path:
+def _check(job: ImportJob) -> CheckedLines:
     data = Path(job.stored_path).read_bytes()
     if batch := earlier_batch(job.content_hash):
         raise ImportRefused(duplicate_message(batch))
@@ -193,54 +206,56 @@ def _validate_into_scratch(job: ImportJob) -> Path:
     if problems := mapping_problems(table.headers, spec):
         raise ImportRefused(" ".join(problems))
     reference = load_reference()
-    indexes = {name: table.headers.index(header) for name, header in spec.columns.items() if header}
     _progress(job, rows_total=table.estimated_rows)
+    if content_kind(data, job.file_name) == "csv":
+        try:
+            checked = check_columns(data, table.headers, spec, reference)
+        except NeedsRowCheck as reason:
+            logger.info("Import job %s is checked row by row: %s", job.pk, reason)
+        else:
+            rows = checked.lines.num_rows
+            job.summary = {
+                "rows_read": rows,
+                "total_rows_skipped": 0,
+                "suppliers_in_file": len(checked.suppliers),
+            }
+            _progress(job, rows_total=rows, rows_done=rows, errors=[], error_count=0)
+            return checked
+    return _check_row_by_row(job, table, spec, reference)
 
-    errors, error_count, rows_seen, skipped, lines_checked = [], 0, 0, 0, 0
+
+def _check_row_by_row(job: ImportJob, table, spec, reference) -> CheckedLines:
+    indexes = {name: table.headers.index(header) for name, header in spec.columns.items() if header}
+    errors, error_count, rows_seen, skipped = [], 0, 0, 0
     rejected = io.StringIO()
     rejected_writer = csv.writer(rejected)
     rejected_writer.writerow(["Row", *table.headers, "What is wrong"])
-    suppliers, units, unit_names = {}, set(), {}
-    directory = Path(settings.IMPORTS_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        "w", newline="", encoding="utf-8", suffix=".tsv", dir=directory, delete=False
-    )
-    scratch = Path(handle.name)
-    with handle:
-        rows = iter(table.rows)
-        while chunk := list(itertools.islice(rows, CHECK_ROWS_AT_ONCE)):
-            rows_seen += len(chunk)
-            checked = validate_rows(chunk, indexes, spec, reference)
-            for number, cells, result in checked.others:
-                if result.skipped:
-                    skipped += 1
-                    continue
-                error_count += len(result.errors)
-                if len(errors) < ERRORS_KEPT:
-                    errors.extend(
-                        {"row": e.row, "column": e.column, "value": e.value, "problem": e.problem}
-                        for e in result.errors
-                    )
-                rejected_writer.writerow(
-                    [number, *cells, "; ".join(e.problem for e in result.errors)]
+    suppliers, unit_names, parts = {}, {}, []
+    rows = iter(table.rows)
+    while chunk := list(itertools.islice(rows, CHECK_ROWS_AT_ONCE)):
+        rows_seen += len(chunk)
+        checked = validate_rows(chunk, indexes, spec, reference)
+        for number, cells, result in checked.others:
+            if result.skipped:
+                skipped += 1
+                continue
+            error_count += len(result.errors)
+            if len(errors) < ERRORS_KEPT:
+                errors.extend(
+                    {"row": e.row, "column": e.column, "value": e.value, "problem": e.problem}
+                    for e in result.errors
                 )
-            handle.write(scratch_text(checked.lines))
-            lines_checked += len(checked.lines)
-            for supplier_key, name in checked.suppliers.items():
-                suppliers.setdefault(supplier_key, name)
-            for unit_key, name in checked.unit_names.items():
-                units.add(unit_key)
-                unit_names.setdefault(unit_key, name)
-            _progress(job, rows_done=rows_seen)
+            rejected_writer.writerow([number, *cells, "; ".join(e.problem for e in result.errors)])
+        parts.append(lines_from_tuples(checked.lines, LINE_COLUMNS))
+        for supplier_key, name in checked.suppliers.items():
+            suppliers.setdefault(supplier_key, name)
+        for unit_key, name in checked.unit_names.items():
+            unit_names.setdefault(unit_key, name)
+        _progress(job, rows_done=rows_seen)
     job.summary = {
         "rows_read": rows_seen,
         "total_rows_skipped": skipped,
         "suppliers_in_file": len(suppliers),
-        "_lines": lines_checked,
-        "_units": sorted(units),
-        "_unit_names": unit_names,
-        "_suppliers": suppliers,
     }
     _progress(
         job,
@@ -258,13 +273,10 @@ def _validate_into_scratch(job: ImportJob) -> Path:
             ImportJob.REJECTED,
             f"{error_count} problem(s) in the file, so nothing was stored. Correct the file and "
             "upload it again, or store the valid rows and keep the rejected ones for download.",
-            summary=_public(job.summary),
+            summary=job.summary,
         )
-    return scratch
-
-
-def _public(summary: dict) -> dict:
-    return {name: value for name, value in summary.items() if not name.startswith("_")}
+    lines = pa.concat_tables(parts) if parts else CHECKED_LINE.empty_table()
+    return CheckedLines(lines, suppliers, unit_names)
 
 
 def unit_code_for(name: str, taken: set) -> str:
@@ -325,35 +337,49 @@ def _resolve_suppliers(names: dict) -> tuple[dict, dict]:
     return ids, counts
 
 
-def _store(job: ImportJob, scratch: Path) -> float:
-    """Store the checked lines in one transaction; returns the seconds the summary took."""
-    summary = job.summary
+def load_rules() -> Rules:
+    rules = ClassificationRule.objects.order_by("id")
+    keywords = [
+        (rule.keyword.lower(), rule.category_id)
+        for rule in rules.filter(kind=ClassificationRule.KEYWORD).exclude(keyword="")
+    ]
+    return Rules(
+        by_supplier=dict(
+            rules.filter(kind=ClassificationRule.SUPPLIER).values_list("supplier_id", "category_id")
+        ),
+        by_gl_account=dict(
+            rules.filter(kind=ClassificationRule.GL_ACCOUNT)
+            .exclude(gl_account="")
+            .values_list("gl_account", "category_id")
+        ),
+        # Longest first; sorted() keeps the older rule first among keywords of one length.
+        keywords=tuple(sorted(keywords, key=lambda rule: -len(rule[0]))),
+    )
+
+
+def _store(job: ImportJob, checked: CheckedLines, seconds: dict):
+    """Store the checked lines and their summary rows in one transaction."""
     try:
         with transaction.atomic():
-            rebuild = _rebuild_pays(summary["_lines"])
-            if rebuild:
-                # First, before this transaction holds anything another import needs: two
-                # large imports at once wait for each other here rather than deadlock.
-                with connection.cursor() as cursor:
-                    table = connection.ops.quote_name(SpendLine._meta.db_table)
-                    cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
             batch = ImportBatch.objects.create(
                 source=job.file_name[:200], content_hash=job.content_hash, created_by=job.created_by
             )
-            unit_ids, units_created = _resolve_units(summary["_units"], summary["_unit_names"])
-            supplier_ids, supplier_counts = _resolve_suppliers(summary["_suppliers"])
-            stored = _load_lines(batch, scratch, supplier_ids, unit_ids, rebuild)
-            batch.line_count = stored
+            unit_ids, units_created = _resolve_units(list(checked.unit_names), checked.unit_names)
+            supplier_ids, supplier_counts = _resolve_suppliers(checked.suppliers)
+            lines = stored_lines(checked.lines, supplier_ids, unit_ids, load_rules(), batch.pk)
+            write_batch_lines(batch, lines, seconds)
+            batch.line_count = lines.num_rows
             batch.save(update_fields=["line_count"])
             # In the same transaction: the cube's summary never shows half an import.
-            started = time.perf_counter()
-            refresh_spend_summary(batch)
-            refresh_seconds = time.perf_counter() - started
+            with _timed(seconds, "summary"):
+                write_rows(SpendSummary._meta.db_table, summary_rows(lines))
+            commit_started = time.perf_counter()
+        seconds["commit"] = time.perf_counter() - commit_started
     except IntegrityError:
         if batch := earlier_batch(job.content_hash):
             raise ImportRefused(duplicate_message(batch)) from None
         raise
-    unclassified = SpendLine.objects.filter(import_batch=batch, category__isnull=True).count()
+    stored = lines.num_rows
     _finish(
         job,
         ImportJob.STORED,
@@ -366,219 +392,92 @@ def _store(job: ImportJob, scratch: Path) -> float:
         batch=batch,
         lines_stored=stored,
         summary={
-            **_public(summary),
+            **job.summary,
             "units_created": units_created,
             "suppliers": supplier_counts,
-            "unclassified_lines": unclassified,
+            "unclassified_lines": lines["category_id"].null_count,
         },
     )
-    return refresh_seconds
 
 
-def _staging_sql() -> str:
-    return (
-        "CREATE TEMP TABLE import_staging (row_number integer, date date, "
-        "amount numeric(16,2), original_amount numeric(16,2), currency varchar(3), "
-        "supplier_key text, supplier_name text, unit_key text, category_id bigint, "
-        "gl_account text, description text, document_reference text)"
-    )
-
-
-def _load_lines(
-    batch: ImportBatch, scratch: Path, supplier_ids: dict, unit_ids: dict, rebuild: bool
-) -> int:
+def write_batch_lines(batch: ImportBatch, lines: pa.Table, seconds: dict | None = None):
+    """On PostgreSQL, the lines in category order into a new table attached as the batch's
+    partition; elsewhere, into the lines table."""
+    seconds = {} if seconds is None else seconds
+    if not partitions.is_partitioned():
+        with _timed(seconds, "lines"):
+            write_rows(SpendLine._meta.db_table, lines)
+        return
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS import_staging")
-        cursor.execute("DROP TABLE IF EXISTS import_keys")
-        cursor.execute(_staging_sql())
-        cursor.execute(
-            "CREATE TEMP TABLE import_keys (kind varchar(8), key text, target_id bigint)"
-        )
-        cursor.executemany(
-            "INSERT INTO import_keys (kind, key, target_id) VALUES (%s, %s, %s)",
-            [("supplier", name, pk) for name, pk in supplier_ids.items()]
-            + [("unit", name, pk) for name, pk in unit_ids.items()],
-        )
-        if connection.vendor == "postgresql":
-            _copy_into_staging(cursor, scratch)
-            cursor.execute("CREATE INDEX ON import_keys (kind, key)")
-            cursor.execute("ANALYZE import_staging")
-        else:
-            _insert_into_staging(cursor, scratch)
-        if rebuild:
-            with _indexes_and_keys_set_aside(cursor, SpendLine):
-                cursor.execute(*_resolve_sql(batch))
-                stored = cursor.rowcount
-        else:
-            cursor.execute(*_resolve_sql(batch))
-            stored = cursor.rowcount
-        cursor.execute("DROP TABLE import_staging")
-        cursor.execute("DROP TABLE import_keys")
-    return stored
+        table = partitions.new_batch_table(cursor, batch.pk)
+        with _timed(seconds, "lines"):
+            write_rows(
+                table,
+                lines,
+                order=in_category_order(lines),
+                first_id=partitions.first_line_id(batch.pk),
+                new_table=True,
+            )
+        with _timed(seconds, "indexes and keys"):
+            partitions.attach_batch_table(cursor, batch.pk)
 
 
-# Below this many lines a batch is stored into the table as it stands: setting aside its
-# indexes and foreign keys locks the spend lines against readers until the commit.
-REBUILD_FROM_LINES = 100_000
-# Measured on PostgreSQL 15 (benchmarks/run.py): keeping an index current costs about 2.4 µs
-# per incoming line and rebuilding it about 0.75 µs per line in the table, so a rebuild pays
-# once a batch is about half the lines already stored. Each deferred foreign key check costs
-# about 4 µs per line at commit; adding the key back checks the whole table in one join at
-# about 0.2 µs per line.
-REBUILD_FROM_SHARE = 0.5
+def _numbers(first: int, count: int) -> pa.Array:
+    return pa.array(np.arange(first, first + count, dtype=np.int64))
 
 
-def _rebuild_pays(incoming: int) -> bool:
-    """Whether `incoming` lines go in faster with the indexes and keys set aside (PostgreSQL)."""
-    if connection.vendor != "postgresql" or incoming < REBUILD_FROM_LINES:
-        return False
-    with connection.cursor() as cursor:
-        # The planner's estimate of the lines stored: exact enough, and free.
-        cursor.execute(
-            "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
-            [SpendLine._meta.db_table],
-        )
-        return incoming >= cursor.fetchone()[0] * REBUILD_FROM_SHARE
+# COPY takes the rows in pieces this long, each turned into CSV by Arrow.
+COPY_ROWS_AT_ONCE = 100_000
+INSERT_ROWS_AT_ONCE = 5_000
 
 
-@contextlib.contextmanager
-def _indexes_and_keys_set_aside(cursor, model):
-    """Fill `model`'s table with a large batch without its secondary indexes and foreign
-    keys, then build them again from their own definitions, in the caller's transaction: a
-    sorted index build and one join per key instead of a million index insertions and four
-    million per-row checks at commit. Unique indexes and the primary key stay. The keys come
-    back exactly as they were (DEFERRABLE INITIALLY DEFERRED), and adding a key checks every
-    row, so a row pointing nowhere still fails the import as a whole."""
-    table = model._meta.db_table
-    cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-        [table],
-    )
-    keys = cursor.fetchall()
-    cursor.execute(
-        "SELECT index_class.relname, pg_get_indexdef(ix.indexrelid) FROM pg_index ix "
-        "JOIN pg_class index_class ON index_class.oid = ix.indexrelid "
-        "WHERE ix.indrelid = %s::regclass AND NOT ix.indisprimary AND NOT ix.indisunique "
-        "ORDER BY index_class.relname",
-        [table],
-    )
-    indexes = cursor.fetchall()
+def write_rows(
+    table: str,
+    rows: pa.Table,
+    order: pa.Array | None = None,
+    first_id: int | None = None,
+    new_table=False,
+):
+    """Append an Arrow table's rows to a database table with columns of the same names: COPY
+    in CSV on PostgreSQL (Arrow writes NULL as an empty field and quotes every text, so an
+    empty text stays empty), batched inserts elsewhere. `order`: row positions to write in.
+    `first_id`: number the rows from it, in the order written, in an "id" column.
+    `new_table`: the table was made in this transaction, so PostgreSQL may write the rows
+    frozen, sparing every later reader (the index builds first) from marking them visible."""
     quoted = connection.ops.quote_name
-    # A table whose keys change may have no checks waiting for the commit (the batch row just
-    # created has some): run them now, then go back to checking at commit.
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    if keys:
-        cursor.execute(
-            f"ALTER TABLE {quoted(table)} "
-            + ", ".join(f"DROP CONSTRAINT {quoted(name)}" for name, _ in keys)
-        )
-    if indexes:
-        cursor.execute("DROP INDEX " + ", ".join(quoted(name) for name, _ in indexes))
-    yield
-    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    for _, definition in indexes:
-        cursor.execute(definition)
-    for name, definition in keys:
-        cursor.execute(f"ALTER TABLE {quoted(table)} ADD CONSTRAINT {quoted(name)} {definition}")
-
-
-def _copy_into_staging(cursor, scratch: Path):
-    columns = ", ".join(STAGING_COLUMNS)
-    with cursor.copy(f"COPY import_staging ({columns}) FROM STDIN") as copy:
-        with scratch.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                copy.write(chunk)
-
-
-def _insert_into_staging(cursor, scratch: Path, batch_size: int = 5_000):
-    placeholders = ", ".join(["%s"] * len(STAGING_COLUMNS))
-    sql = f"INSERT INTO import_staging ({', '.join(STAGING_COLUMNS)}) VALUES ({placeholders})"
-    with scratch.open(newline="", encoding="utf-8") as handle:
-        lines = (read_scratch_line(text) for text in handle)
-        while chunk := list(itertools.islice(lines, batch_size)):
-            cursor.executemany(sql, chunk)
-
-
-# The scratch file is in PostgreSQL's COPY text format: a line per row, tab between values,
-# \N for nothing, and backslash escapes for the characters that would break a line apart.
-COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
-_COPY_UNESCAPE = re.compile(r"\\(.)")
-_COPY_UNESCAPED = {"t": "\t", "n": "\n", "r": "\r"}
-
-
-def _copy_escaped(values):
-    """The column as COPY text; most columns need no escape, and are checked in one pass."""
-    joined = "\x00".join(values)
-    if not any(special in joined for special, _ in COPY_ESCAPES):
-        return values
-    escaped = []
-    for value in values:
-        for special, escape in COPY_ESCAPES:
-            value = value.replace(special, escape)
-        escaped.append(value)
-    return escaped
-
-
-def scratch_text(lines: list[tuple]) -> str:
-    """Clean lines (tuples in STAGING_COLUMNS order) as COPY text, built a column at a time:
-    a million rows formatted one value at a time cost seconds."""
-    if not lines:
-        return ""
-    columns = [list(column) for column in zip(*lines, strict=True)]
-    for index, name in enumerate(STAGING_COLUMNS):
-        if name == "row_number":
-            columns[index] = list(map(str, columns[index]))
-        elif name == "category_id":
-            columns[index] = ["\\N" if value is None else str(value) for value in columns[index]]
-        else:
-            columns[index] = _copy_escaped(columns[index])
-    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
-
-
-def read_scratch_line(text: str) -> list:
-    values = text.rstrip("\n").split("\t")
-    return [
-        None
-        if value == "\\N"
-        else _COPY_UNESCAPE.sub(lambda m: _COPY_UNESCAPED.get(m[1], m[1]), value)
-        if "\\" in value
-        else value
-        for value in values
-    ]
-
-
-def _resolve_sql(batch: ImportBatch) -> tuple[str, list]:
-    """One statement: suppliers and units by the keys resolved above, the category from the file
-    or else the classification rules in their order of precedence (ClassificationRule.PRECEDENCE:
-    supplier, GL account, the longest keyword found in the description)."""
-    lines = SpendLine._meta.db_table
-    rules = ClassificationRule._meta.db_table
-    keyword = ""
-    if ClassificationRule.objects.filter(kind=ClassificationRule.KEYWORD).exists():
-        keyword = (
-            f", (SELECT r.category_id FROM {rules} r WHERE r.kind = 'keyword' "
-            "AND r.keyword <> '' AND LOWER(COALESCE(s.description, '')) "
-            "LIKE '%%' || LOWER(r.keyword) || '%%' ORDER BY LENGTH(r.keyword) DESC, r.id LIMIT 1)"
-        )
-    sql = f"""
-        INSERT INTO {lines} (date, amount, original_amount, currency, supplier_id, category_id,
-            business_unit_id, description, document_reference, gl_account,
-            supplier_name_in_file, import_batch_id)
-        SELECT s.date, s.amount, s.original_amount, s.currency, supplier.target_id,
-            COALESCE(s.category_id, by_supplier.category_id, by_gl.category_id{keyword}),
-            unit.target_id, COALESCE(s.description, ''), COALESCE(s.document_reference, ''),
-            COALESCE(s.gl_account, ''), COALESCE(s.supplier_name, ''), %s
-        FROM import_staging s
-        JOIN import_keys supplier ON supplier.kind = 'supplier' AND supplier.key = s.supplier_key
-        JOIN import_keys unit ON unit.kind = 'unit' AND unit.key = s.unit_key
-        LEFT JOIN {rules} by_supplier
-            ON by_supplier.kind = 'supplier' AND by_supplier.supplier_id = supplier.target_id
-        LEFT JOIN {rules} by_gl
-            ON by_gl.kind = 'gl_account' AND s.gl_account <> '' AND by_gl.gl_account = s.gl_account
-    """
-    return sql, [batch.pk]
+    names = [*rows.column_names, *(["id"] if first_id is not None else [])]
+    columns = ", ".join(quoted(name) for name in names)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            options = pa_csv.WriteOptions(include_header=False)
+            # The queued writer sends from a thread of its own, so PostgreSQL reads one piece
+            # while Arrow writes the next (both sides release the GIL).
+            freeze = ", FREEZE" if new_table else ""
+            copy_sql = f"COPY {quoted(table)} ({columns}) FROM STDIN (FORMAT csv{freeze})"
+            psycopg_cursor = cursor.cursor
+            writer = QueuedLibpqWriter(psycopg_cursor)
+            with psycopg_cursor.copy(copy_sql, writer=writer) as copy:
+                for start in range(0, rows.num_rows, COPY_ROWS_AT_ONCE):
+                    piece = (
+                        rows.slice(start, COPY_ROWS_AT_ONCE)
+                        if order is None
+                        else rows.take(order.slice(start, COPY_ROWS_AT_ONCE))
+                    )
+                    if first_id is not None:
+                        piece = piece.append_column("id", _numbers(first_id + start, len(piece)))
+                    sink = pa.BufferOutputStream()
+                    pa_csv.write_csv(piece, sink, options)
+                    copy.write(sink.getvalue())
+            return
+        placeholders = ", ".join(["%s"] * rows.num_columns)
+        sql = f"INSERT INTO {quoted(table)} ({columns}) VALUES ({placeholders})"
+        start = 0
+        for piece in rows.to_batches(max_chunksize=INSERT_ROWS_AT_ONCE):
+            values = [column.to_pylist() for column in piece.columns]
+            if first_id is not None:
+                values.append(range(first_id + start, first_id + start + len(piece)))
+                start += len(piece)
+            cursor.executemany(sql, list(zip(*values, strict=True)))
 
 
 def undo_batch(job: ImportJob):
@@ -586,26 +485,14 @@ def undo_batch(job: ImportJob):
     (other data may point at them by now)."""
     with transaction.atomic():
         batch = job.batch
-        removed = SpendLine.objects.filter(import_batch=batch).delete()[0] if batch else 0
+        removed = 0
         if batch:
+            if partitions.is_partitioned():
+                with connection.cursor() as cursor:
+                    removed = partitions.drop_batch_partition(cursor, batch.pk)
+            if not removed:
+                removed = SpendLine.objects.filter(import_batch=batch).delete()[0]
             batch.delete()
         _finish(job, ImportJob.UNDONE, f"Undone: {removed} lines removed.", batch=None)
     refresh_spend_summary()
     return removed
-
-
-def refresh_spend_summary(batch=None):
-    """The spend cube's summary tables (if that module exists) follow every import and undo."""
-    try:
-        from categories import summary
-    except ImportError:
-        return
-    refresh = getattr(summary, "refresh_spend_summary", None)
-    if refresh is None:
-        return
-    # A stored batch is added on its own where the summary can (it costs what the batch costs);
-    # anything that removes or moves lines rebuilds it.
-    if batch is not None and "batch" in inspect.signature(refresh).parameters:
-        refresh(batch=batch)
-    else:
-        refresh()

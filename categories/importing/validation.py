@@ -141,7 +141,7 @@ def validate_row(
             original_amount=amount,
             currency=currency,
             supplier_name=supplier_name[:255],
-            supplier_key=_supplier_key(supplier_name),
+            supplier_key=supplier_key(supplier_name),
             unit_key=unit_key,
             unit_name=unit_name[:200],
             category_id=reference.categories.get(key(category_text)) if category_text else None,
@@ -225,7 +225,7 @@ def validate_rows(
     suppliers = {}
     for text in set(column["supplier"]):
         if name := " ".join(text.split()):
-            suppliers[text] = (_supplier_key(name), name[:255])
+            suppliers[text] = (supplier_key(name), name[:255])
     units = {}
     for text in set(column["business_unit"]):
         name = " ".join(text.split())
@@ -345,7 +345,7 @@ _parse_currency = functools.lru_cache(maxsize=512)(parse_currency)
 
 
 @functools.lru_cache(maxsize=65536)
-def _supplier_key(name: str) -> str:
+def supplier_key(name: str) -> str:
     return normalise(name)[:255]
 
 

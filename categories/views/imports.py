@@ -28,7 +28,6 @@ from categories.importing.rates import parse_rates
 from categories.importing.reading import UnreadableFile
 from categories.importing.storing import (
     ImportRefused,
-    refresh_spend_summary,
     sample_rows,
     save_upload,
     undo_batch,
@@ -42,6 +41,7 @@ from categories.models import (
     ImportJob,
     SpendLine,
 )
+from categories.summary import refresh_spend_summary
 from suppliers.models import Supplier, SupplierAlias
 from suppliers.names import normalise
 from workbench.exports import EXPORT_FORMATS, export_response

@@ -4,10 +4,13 @@ match the hand-worked numbers in tests/categories/cube_data.py."""
 import datetime
 from decimal import Decimal
 
+import pyarrow as pa
 import pytest
 from django.db.models import Sum
 
 from categories import summary
+from categories.importing.lines import STORED_LINE, summary_rows
+from categories.importing.storing import write_batch_lines, write_rows
 from categories.models import Category, ImportBatch, SpendLine, SpendSummary
 from categories.summary import CubeFilter
 from tests.categories.cube_data import add_hand_worked_spend
@@ -147,20 +150,25 @@ def test_the_slice_reads_in_words(spend):
 def test_a_stored_batch_is_added_without_rebuilding_and_adds_up_the_same(spend):
     batch = ImportBatch.objects.create(source="ap-export.csv", content_hash="x" * 64)
     before = SpendSummary.objects.count()
-    SpendLine.objects.bulk_create(
-        SpendLine(
-            date=datetime.date(2026, 10, 2),
-            amount=Decimal(amount),
-            original_amount=Decimal(amount),
-            currency="GBP",
-            supplier=spend.suppliers[0],
-            category=spend.hardware,
-            business_unit=spend.manufacturing,
-            import_batch=batch,
-        )
-        for amount in ("10.00", "15.50")
+    lines = pa.table(
+        {
+            "date": ["2026-10-02", "2026-10-02"],
+            "amount": ["10.00", "15.5"],
+            "original_amount": ["10.00", "15.5"],
+            "currency": ["GBP", "GBP"],
+            "supplier_id": [spend.suppliers[0].pk] * 2,
+            "category_id": [spend.hardware.pk] * 2,
+            "business_unit_id": [spend.manufacturing.pk] * 2,
+            "description": ["", ""],
+            "document_reference": ["", ""],
+            "gl_account": ["", ""],
+            "supplier_name_in_file": ["Dell", "Dell"],
+            "import_batch_id": [batch.pk] * 2,
+        },
+        schema=STORED_LINE,
     )
-    summary.refresh_spend_summary(batch=batch)
+    write_batch_lines(batch, lines)
+    write_rows(SpendSummary._meta.db_table, summary_rows(lines))
     assert SpendSummary.objects.count() == before + 1  # one row for the batch's one slice
     hardware = CubeFilter(*PERIOD, category=spend.hardware)
     assert summary.totals(hardware)["spend"] == Decimal("1425.50")

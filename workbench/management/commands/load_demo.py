@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED, ProtectedError, RestrictedError
 
-from categories import plans_demo
+from categories import partitions, plans_demo
 from categories.models import Category, ImportBatch, SpendLine
 from categories.summary import refresh_spend_summary
 from portfolio import demo as portfolio_demo
@@ -165,6 +165,10 @@ def delete_existing_data():
     """Clear the way for a fresh demo: all spend, the taxonomy, suppliers, units, drivers and
     the demo logins (other users stay)."""
     try:
+        if partitions.is_partitioned():
+            with connection.cursor() as cursor:
+                for name in partitions.batch_partitions(cursor):
+                    cursor.execute(f"DROP TABLE {connection.ops.quote_name(name)}")
         SpendLine.objects.all().delete()
         ImportBatch.objects.all().delete()
         # Parents are protected while they have children, so the tree goes leaves first.
@@ -339,12 +343,17 @@ def write_spend(company, lines: int, ids: LineIds, progress=None) -> int:
             raise CommandError("A demo line description holds a tab, newline or backslash.")
     total, written = 0, 0
     with connection.cursor() as cursor:
+        partitioned = partitions.is_partitioned()
+        if partitioned:  # the demo batch becomes a partition, as an imported batch does
+            table = connection.ops.quote_name(partitions.new_batch_table(cursor, ids.batch))
         for chunk in demo.generate_spend(company, lines):
             write(cursor, table, columns, spend_rows(company, chunk, ids))
             total += int(chunk.amount_pennies.sum())
             written += len(chunk)
             if progress:
                 progress(written, lines)
+        if partitioned:
+            partitions.attach_batch_table(cursor, ids.batch)
     return total
 
 

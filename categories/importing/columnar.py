@@ -1,0 +1,212 @@
+"""Checking a whole CSV file a column at a time, with Apache Arrow.
+
+An accounts-payable export of a million lines repeats a few hundred dates, currencies,
+suppliers and units: Arrow reads the file in C++ on every core, each distinct cell is checked
+once by the very parsers the row-by-row check uses (`parsing`, `validation`), and the rows take
+their answer by index. Amounts, nearly all distinct, are checked against the plain form
+("-1234.56") in one pass.
+
+This is the fast way for files where every row is plain and right. Anything else (a cell the
+plain forms do not cover, a wrong or empty value, a total row, a repeated header, rows of
+unequal length, another encoding than UTF-8, a foreign currency to convert) sends the whole
+file through the row-by-row check (`validation.validate_rows`), which says exactly what is
+wrong where; so this module never has to word an error, and what it stores is what the
+row-by-row check would have stored (tests compare the two)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from categories.importing.mapping import MappingSpec
+from categories.importing.parsing import PLAIN_AMOUNT, parse_currency, parse_date
+from categories.importing.reading import sniff_delimiter
+from categories.importing.validation import TEXT_LIMITS, Reference, key, supplier_key
+
+# A checked line, as both ways of checking give it: the date in ISO form, amounts as exact
+# decimal text (base currency, then as the file gave it), suppliers and units by their lookup
+# keys (resolved to ids when stored), the category when the file names one.
+CHECKED_LINE = pa.schema(
+    [
+        ("date", pa.string()),
+        ("amount", pa.string()),
+        ("original_amount", pa.string()),
+        ("currency", pa.string()),
+        ("supplier_key", pa.string()),
+        ("supplier_name", pa.string()),
+        ("unit_key", pa.string()),
+        ("category_id", pa.int64()),
+        ("gl_account", pa.string()),
+        ("description", pa.string()),
+        ("document_reference", pa.string()),
+    ]
+)
+
+
+@dataclass
+class CheckedLines:
+    """The clean lines of a file, and the spelling each supplier and unit key first has."""
+
+    lines: pa.Table
+    suppliers: dict = field(default_factory=dict)
+    unit_names: dict = field(default_factory=dict)
+
+
+class NeedsRowCheck(Exception):
+    """Some row is not plain: the file goes through the row-by-row check."""
+
+
+class Distinct:
+    """A column's distinct values, in the order they first appear, and each row's position
+    among them: every decision about the column is taken once per distinct value, a few
+    hundred times for a million rows."""
+
+    def __init__(self, column):
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        encoded = pc.dictionary_encode(column)
+        self.column = column
+        self.values = encoded.dictionary.to_pylist()
+        self.indices = encoded.indices
+
+    def map(self, answer: Callable, answer_type) -> pa.Array:
+        """`answer` of each distinct value, taken for every row."""
+        answers = [answer(value) for value in self.values]
+        if answers == self.values and self.column.type == answer_type:
+            return self.column  # a clean file's dates, codes and names are already right
+        return pc.take(pa.array(answers, answer_type), self.indices)
+
+
+def per_distinct(column, answer: Callable, answer_type) -> pa.Array:
+    return Distinct(column).map(answer, answer_type)
+
+
+def read_csv_columns(data: bytes, headers: list[str]) -> pa.Table:
+    """Every column of the file as text, cells trimmed as the csv reader path trims them."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data or data[:1] in (b"\r", b"\n"):
+        raise NeedsRowCheck("blank lines before the header")
+    first_line = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    names = [f"column {index}" for index in range(len(headers))]
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(data),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=sniff_delimiter(first_line), newlines_in_values=True
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+        # Rows of unequal length, bytes that are not UTF-8, a header Arrow reads otherwise.
+        raise NeedsRowCheck(str(error)) from None
+    return table
+
+
+def check_columns(
+    data: bytes, headers: list[str], spec: MappingSpec, reference: Reference
+) -> CheckedLines:
+    """The clean lines of a CSV file whose every row is plain and right; NeedsRowCheck
+    otherwise (nothing is lost: the row-by-row check takes the file from the start)."""
+    table = read_csv_columns(data, headers)
+    rows = table.num_rows
+    if not rows:
+        raise NeedsRowCheck("no data rows")
+
+    def cells(name):
+        header = spec.columns.get(name)
+        if not header:
+            return pa.array([""] * rows, pa.string())
+        # Arrow trims what str.strip() trims, to the code point (a test checks every one).
+        return pc.utf8_trim_whitespace(table.column(headers.index(header)).combine_chunks())
+
+    def refuse(reason):
+        raise NeedsRowCheck(reason)
+
+    def checked_date(text):
+        try:
+            return parse_date(text, spec.date_format).isoformat()
+        except ValueError:
+            refuse(f"date {text!r}")
+
+    def checked_currency(text):
+        try:
+            code = parse_currency(text or spec.default_currency)
+        except ValueError:
+            refuse(f"currency {text!r}")
+        if code != reference.base_currency:
+            refuse("amounts to convert from another currency")
+        return code
+
+    def supplier(text):
+        name = " ".join(text.split())
+        return name or refuse("an empty supplier")
+
+    def unit(text):
+        name = " ".join(text.split())
+        if not name or (key(name) not in reference.units and not spec.create_missing_units):
+            refuse(f"business unit {text!r}")
+        return name
+
+    amounts = cells("amount")
+    if not pc.all(pc.match_substring_regex(amounts, PLAIN_AMOUNT.pattern)).as_py():
+        raise NeedsRowCheck("amounts not in the plain form")
+    dates = per_distinct(cells("date"), checked_date, pa.string())
+    currencies = per_distinct(cells("currency"), checked_currency, pa.string())
+    supplier_cells, unit_cells = Distinct(cells("supplier")), Distinct(cells("business_unit"))
+    suppliers = {}
+    for text in supplier_cells.values:
+        name = supplier(text)
+        suppliers.setdefault(supplier_key(name), name[:255])
+    unit_names = {}
+    for text in unit_cells.values:
+        name = unit(text)
+        unit_names.setdefault(key(name), name[:200])
+    limits = dict(TEXT_LIMITS)
+    texts = {
+        name: pc.utf8_slice_codeunits(cells(name), 0, limits[name])
+        for name in ("gl_account", "description", "document_reference")
+    }
+    lines = pa.table(
+        {
+            "date": dates,
+            "amount": amounts,
+            "original_amount": amounts,
+            "currency": currencies,
+            "supplier_key": supplier_cells.map(
+                lambda text: supplier_key(supplier(text)), pa.string()
+            ),
+            "supplier_name": supplier_cells.map(lambda text: supplier(text)[:255], pa.string()),
+            "unit_key": unit_cells.map(lambda text: key(unit(text)), pa.string()),
+            "category_id": per_distinct(
+                cells("category"),
+                lambda text: reference.categories.get(key(text)) if text else None,
+                pa.int64(),
+            ),
+            **texts,
+        },
+        schema=CHECKED_LINE,
+    )
+    return CheckedLines(lines, suppliers, unit_names)
+
+
+def lines_from_tuples(lines: list[tuple], columns: tuple[str, ...]) -> pa.Table:
+    """Lines the row-by-row check gave (tuples with the fields `columns` names, CHECKED_LINE's
+    among them) as a table of CHECKED_LINE."""
+    if not lines:
+        return CHECKED_LINE.empty_table()
+    values = dict(zip(columns, zip(*lines, strict=True), strict=True))
+    return pa.table(
+        {
+            name: pa.array(values[name], kind)
+            for name, kind in zip(CHECKED_LINE.names, CHECKED_LINE.types, strict=True)
+        },
+        schema=CHECKED_LINE,
+    )

@@ -1,0 +1,188 @@
+"""A file checked a column at a time (Arrow) gives exactly the lines the row-by-row check
+gives, for any file of plain, right rows; any other file is left to the row-by-row check."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from categories.importing.columnar import NeedsRowCheck, check_columns, lines_from_tuples
+from categories.importing.mapping import MappingSpec
+from categories.importing.reading import read_table
+from categories.importing.validation import (
+    LINE_COLUMNS,
+    Reference,
+    column_indexes,
+    validate_rows,
+)
+
+HEADERS = ["Date", "Supplier", "Amount", "Currency", "Unit", "Category", "GL", "Description", "Ref"]
+COLUMNS = dict(
+    zip(
+        [
+            "date",
+            "supplier",
+            "amount",
+            "currency",
+            "business_unit",
+            "category",
+            "gl_account",
+            "description",
+            "document_reference",
+        ],
+        HEADERS,
+        strict=True,
+    )
+)
+REFERENCE = Reference(
+    "GBP",
+    units={"mfg": 1, "manufacturing": 1, "fin": 2, "finance": 2},
+    categories={"it.hw": 10, "hardware": 10, "fm": 20},
+)
+SUPPLIERS = [
+    "Dell Technologies Ltd",
+    "  DELL   TECHNOLOGIES LIMITED ",
+    'Softcat "UK" plc',
+    "Müller & Söhne GmbH, Berlin",
+    "acme\u3000widgets",
+]
+# Text a description may hold: separators, quotes, line breaks, backslashes, accents, and the
+# control characters Python's strip() removes and Unicode does not call whitespace.
+TEXT = st.text(
+    alphabet=st.sampled_from([*"ab ,;\"'\n\r\t\\é€😀N", "\x1c", "\x1f", "\u00a0"]),
+    max_size=30,
+)
+
+
+def written_date(day: datetime.date, date_format: str) -> str:
+    return day.isoformat() if date_format == "iso" else f"{day:%d/%m/%Y}"
+
+
+row = st.tuples(
+    st.dates(datetime.date(2020, 1, 1), datetime.date(2030, 12, 31)),
+    st.decimals(min_value=-99_999, max_value=9_999_999, places=2, allow_nan=False),
+    st.sampled_from(SUPPLIERS),
+    st.sampled_from(["GBP", " gbp", ""]),
+    st.sampled_from(["MFG", " manufacturing ", "Finance"]),
+    st.sampled_from(["IT.HW", "hardware ", "", "Nowhere", "fm"]),
+    st.sampled_from(["6100", "", " 6200 "]),
+    TEXT,
+    TEXT,
+)
+
+
+def file_of(rows, date_format, delimiter, byte_order_mark) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(HEADERS)
+    for day, amount, supplier, *rest in rows:
+        writer.writerow([written_date(day, date_format), supplier, str(amount), *rest])
+    return ("\ufeff" if byte_order_mark else "").encode() + out.getvalue().encode()
+
+
+def both_ways(data: bytes, spec: MappingSpec):
+    table = read_table(data, "export.csv")
+    by_columns = check_columns(data, table.headers, spec, REFERENCE)
+    by_rows = validate_rows(list(table.rows), column_indexes(table.headers, spec), spec, REFERENCE)
+    return by_columns, by_rows
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(row, min_size=1, max_size=25),
+    date_format=st.sampled_from(["iso", "day_first"]),
+    delimiter=st.sampled_from([",", ";"]),
+    byte_order_mark=st.booleans(),
+)
+def test_plain_right_files_read_the_same_both_ways(rows, date_format, delimiter, byte_order_mark):
+    spec = MappingSpec(columns=COLUMNS, date_format=date_format, default_currency="GBP")
+    by_columns, by_rows = both_ways(file_of(rows, date_format, delimiter, byte_order_mark), spec)
+    assert not by_rows.others
+    assert (
+        by_columns.lines.to_pylist() == lines_from_tuples(by_rows.lines, LINE_COLUMNS).to_pylist()
+    )
+    assert list(by_columns.suppliers.items()) == list(by_rows.suppliers.items())
+    assert list(by_columns.unit_names.items()) == list(by_rows.unit_names.items())
+
+
+def test_the_checked_lines_hold_what_the_file_says():
+    spec = MappingSpec(columns=COLUMNS, date_format="day_first", default_currency="GBP")
+    rows = [
+        (
+            datetime.date(2026, 1, 31),
+            Decimal("-12.5"),
+            *SUPPLIERS[1:2],
+            "",
+            "MFG",
+            "hardware ",
+            "6100",
+            "x" * 600,
+            "INV-1",
+        ),
+    ]
+    by_columns, _ = both_ways(file_of(rows, "day_first", ",", False), spec)
+    assert by_columns.lines.to_pylist() == [
+        {
+            "date": "2026-01-31",
+            "amount": "-12.5",
+            "original_amount": "-12.5",
+            "currency": "GBP",
+            "supplier_key": "dell technologies",
+            "supplier_name": "DELL TECHNOLOGIES LIMITED",
+            "unit_key": "mfg",
+            "category_id": 10,
+            "gl_account": "6100",
+            "description": "x" * 500,
+            "document_reference": "INV-1",
+        }
+    ]
+    assert by_columns.suppliers == {"dell technologies": "DELL TECHNOLOGIES LIMITED"}
+
+
+GOOD = "2026-01-15,Dell,10.00,GBP,MFG,,6100,Laptops,INV-1"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [GOOD, '2026-01-16,Dell,"1,234.56",GBP,MFG,,,,'],  # thousands separator
+        [GOOD, "2026-01-16,Dell,10.00,EUR,MFG,,,,"],  # a currency to convert
+        [GOOD, "2026-01-16,Dell,10.00,UKP,MFG,,,,"],  # not a currency
+        [GOOD, "31/02/2026,Dell,10.00,GBP,MFG,,,,"],  # not a date in the format
+        [GOOD, "2026-01-16,,10.00,GBP,MFG,,,,"],  # no supplier
+        [GOOD, "2026-01-16,Dell,10.00,GBP,Nowhere,,,,"],  # an unknown unit
+        [GOOD, ",,,,,,,,"],  # a blank row
+        [GOOD, ",Total,10.00,,,,,,"],  # a total row
+        [GOOD, ",".join(HEADERS)],  # the header again
+        [GOOD, "2026-01-16,Dell,10.00"],  # a short row
+    ],
+)
+def test_any_other_file_is_left_to_the_row_by_row_check(rows):
+    spec = MappingSpec(columns=COLUMNS, date_format="iso", default_currency="GBP")
+    data = ("\n".join([",".join(HEADERS), *rows]) + "\n").encode()
+    with pytest.raises(NeedsRowCheck):
+        check_columns(data, read_table(data, "export.csv").headers, spec, REFERENCE)
+
+
+def test_a_file_in_windows_1252_is_left_to_the_row_by_row_check():
+    spec = MappingSpec(columns=COLUMNS, date_format="iso", default_currency="GBP")
+    data = ",".join(HEADERS).encode() + b"\n2026-01-15,Caf\xe9 Ltd,10.00,GBP,MFG,,,,\n"
+    with pytest.raises(NeedsRowCheck):
+        check_columns(data, read_table(data, "export.csv").headers, spec, REFERENCE)
+
+
+def test_arrow_trims_cells_exactly_as_python_strips_them():
+    characters = [chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF]
+    padded = [f"{character}x{character}x{character}" for character in characters]
+    trimmed = pc.utf8_trim_whitespace(pa.array(padded)).to_pylist()
+    assert [
+        hex(ord(character))
+        for character, text, arrow in zip(characters, padded, trimmed, strict=True)
+        if arrow != text.strip()
+    ] == []
