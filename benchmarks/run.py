@@ -254,9 +254,11 @@ def write_import_file(path, lines, seed=2026):
 
 
 def bench_import():
-    """A generated CSV through the whole import (read, validate every row, match suppliers,
-    COPY into staging, resolve in SQL, insert, refresh summaries) beside a bare COPY of the same
-    file into an unindexed table. The batch is undone afterwards."""
+    """A generated CSV through the whole import (upload kept, every row checked, suppliers
+    matched, lines written as the batch's partition with its indexes and keys, summary rows
+    added, one commit) beside a bare COPY of the same file into an unindexed table. The bare
+    COPY goes into an ordinary table, which writes the write-ahead log as the import must; a
+    temporary table, which does not, is timed too. The batch is undone afterwards."""
     import tempfile
 
     from categories.importing.storing import run_job, save_upload, undo_batch
@@ -266,16 +268,21 @@ def bench_import():
         path = Path(directory) / "bench-import.csv"
         write_import_file(path, IMPORT_LINES)
         data = path.read_bytes()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMP TABLE bare_copy (invoice_date date, vendor text, amount numeric, "
-                "currency text, unit text, gl text, description text, reference text)"
-            )
-            started = time.perf_counter()
-            with cursor.copy("COPY bare_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-                copy.write(data)
-            bare = time.perf_counter() - started
-            cursor.execute("DROP TABLE bare_copy")
+        bare = {}
+        for kind in ("TEMP", ""):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE {kind} TABLE bare_copy (invoice_date date, vendor text, "
+                    "amount numeric, currency text, unit text, gl text, description text, "
+                    "reference text)"
+                )
+                started = time.perf_counter()
+                with cursor.copy(
+                    "COPY bare_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
+                ) as copy:
+                    copy.write(data)
+                bare[kind or "logged"] = time.perf_counter() - started
+                cursor.execute("DROP TABLE bare_copy")
 
         mapping, _ = ColumnMapping.objects.update_or_create(
             name="Benchmark export",
@@ -306,8 +313,15 @@ def bench_import():
         f"import of a {IMPORT_LINES}-line CSV: {seconds:.1f} s "
         f"({IMPORT_LINES / seconds:,.0f} rows/s)"
     )
-    print(f"bare COPY of the same file: {bare:.1f} s ({IMPORT_LINES / bare:,.0f} rows/s)")
-    print(f"import / bare COPY throughput ratio: {bare / seconds:.2f} (target >= 0.3)")
+    logged, temporary = bare["logged"], bare["TEMP"]
+    print(
+        f"bare COPY of the same file: {logged:.1f} s into an ordinary table "
+        f"({IMPORT_LINES / logged:,.0f} rows/s), {temporary:.1f} s into a temporary one"
+    )
+    print(
+        f"import / bare COPY throughput ratio: {logged / seconds:.2f} (target >= 0.3); "
+        f"against the temporary table: {temporary / seconds:.2f}"
+    )
     phases = ", ".join(f"{phase} {value:.1f} s" for phase, value in job.summary["seconds"].items())
     print(f"import phases: {phases}")
 
