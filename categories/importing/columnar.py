@@ -54,6 +54,10 @@ class CheckedLines:
     unit_names: dict = field(default_factory=dict)
 
 
+# Arrow reads the file in blocks this long, on every core; each column comes in chunks.
+READ_BLOCK_BYTES = 1 << 20
+
+
 class NeedsRowCheck(Exception):
     """Some row is not plain: the file goes through the row-by-row check."""
 
@@ -64,12 +68,16 @@ class Distinct:
     hundred times for a million rows."""
 
     def __init__(self, column):
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
-        encoded = pc.dictionary_encode(column)
         self.column = column
-        self.values = encoded.dictionary.to_pylist()
-        self.indices = encoded.indices
+        encoded = pc.dictionary_encode(column)
+        if isinstance(encoded, pa.ChunkedArray):
+            # One dictionary for all the chunks, grown as they were read: the last holds all.
+            chunks = encoded.chunks
+            self.values = chunks[-1].dictionary.to_pylist() if chunks else []
+            self.indices = pa.chunked_array([chunk.indices for chunk in chunks], pa.int32())
+        else:
+            self.values = encoded.dictionary.to_pylist()
+            self.indices = encoded.indices
 
     def map(self, answer: Callable, answer_type) -> pa.Array:
         """`answer` of each distinct value, taken for every row."""
@@ -94,7 +102,9 @@ def read_csv_columns(data: bytes, headers: list[str]) -> pa.Table:
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(data),
-            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+            read_options=pa_csv.ReadOptions(
+                column_names=names, skip_rows=1, block_size=READ_BLOCK_BYTES
+            ),
             parse_options=pa_csv.ParseOptions(
                 delimiter=sniff_delimiter(first_line), newlines_in_values=True
             ),
@@ -123,9 +133,9 @@ def check_columns(
     def cells(name):
         header = spec.columns.get(name)
         if not header:
-            return pa.array([""] * rows, pa.string())
+            return pa.chunked_array([pa.array([""] * rows, pa.string())])
         # Arrow trims what str.strip() trims, to the code point (a test checks every one).
-        return pc.utf8_trim_whitespace(table.column(headers.index(header)).combine_chunks())
+        return pc.utf8_trim_whitespace(table.column(headers.index(header)))
 
     def refuse(reason):
         raise NeedsRowCheck(reason)
@@ -170,10 +180,10 @@ def check_columns(
         name = unit(text)
         unit_names.setdefault(key(name), name[:200])
     limits = dict(TEXT_LIMITS)
-    texts = {
-        name: pc.utf8_slice_codeunits(cells(name), 0, limits[name])
-        for name in ("gl_account", "description", "document_reference")
-    }
+    texts = {name: cells(name) for name in ("gl_account", "description", "document_reference")}
+    for name, text in texts.items():
+        if (pc.max(pc.utf8_length(text)).as_py() or 0) > limits[name]:
+            texts[name] = pc.utf8_slice_codeunits(text, 0, limits[name])
     lines = pa.table(
         {
             "date": dates,

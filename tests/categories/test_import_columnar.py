@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 from decimal import Decimal
+from unittest import mock
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from categories.importing import columnar
 from categories.importing.columnar import NeedsRowCheck, check_columns, lines_from_tuples
 from categories.importing.mapping import MappingSpec
 from categories.importing.reading import read_table
@@ -102,7 +104,13 @@ def both_ways(data: bytes, spec: MappingSpec):
 )
 def test_plain_right_files_read_the_same_both_ways(rows, date_format, delimiter, byte_order_mark):
     spec = MappingSpec(columns=COLUMNS, date_format=date_format, default_currency="GBP")
-    by_columns, by_rows = both_ways(file_of(rows, date_format, delimiter, byte_order_mark), spec)
+    data = file_of(rows, date_format, delimiter, byte_order_mark)
+    # Read in blocks of a few rows too, as a large file is: each column then comes in chunks.
+    with mock.patch.object(columnar, "READ_BLOCK_BYTES", 512):
+        in_chunks, _ = both_ways(data, spec)
+    by_columns, by_rows = both_ways(data, spec)
+    assert in_chunks.lines.to_pylist() == by_columns.lines.to_pylist()
+    assert in_chunks.suppliers == by_columns.suppliers
     assert not by_rows.others
     assert (
         by_columns.lines.to_pylist() == lines_from_tuples(by_rows.lines, LINE_COLUMNS).to_pylist()
