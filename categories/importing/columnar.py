@@ -23,7 +23,15 @@ import pyarrow.csv as pa_csv
 from categories.importing.mapping import MappingSpec
 from categories.importing.parsing import PLAIN_AMOUNT, parse_currency, parse_date
 from categories.importing.reading import sniff_delimiter
-from categories.importing.validation import TEXT_LIMITS, Reference, key, supplier_key
+from categories.importing.validation import (
+    TEXT_LIMITS,
+    Reference,
+    category_in,
+    key,
+    name_in,
+    supplier_key,
+    unit_name_in,
+)
 
 # A checked line, as both ways of checking give it: the date in ISO form, amounts as exact
 # decimal text (base currency, then as the file gave it), suppliers and units by their lookup
@@ -156,11 +164,10 @@ def check_columns(
         return code
 
     def supplier(text):
-        name = " ".join(text.split())
-        return name or refuse("an empty supplier")
+        return name_in(text) or refuse("an empty supplier")
 
     def unit(text):
-        name = " ".join(text.split())
+        name = unit_name_in(text, spec)
         if not name or (key(name) not in reference.units and not spec.create_missing_units):
             refuse(f"business unit {text!r}")
         return name
@@ -196,9 +203,7 @@ def check_columns(
             "supplier_name": supplier_cells.map(lambda text: supplier(text)[:255], pa.string()),
             "unit_key": unit_cells.map(lambda text: key(unit(text)), pa.string()),
             "category_id": per_distinct(
-                cells("category"),
-                lambda text: reference.categories.get(key(text)) if text else None,
-                pa.int64(),
+                cells("category"), lambda text: category_in(text, reference), pa.int64()
             ),
             **texts,
         },

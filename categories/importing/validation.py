@@ -20,6 +20,14 @@ from categories.importing.parsing import (
 from suppliers.names import normalise
 
 TOTAL_WORDS = ("total", "grand total", "sum", "subtotal", "sub-total")
+# What a spreadsheet shows when a formula fails (most often a lookup that found nothing): not a
+# supplier, unit or category, so such a cell is read as empty.
+SPREADSHEET_ERRORS = frozenset(
+    {"#N/A", "#N/A N/A", "#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!"}
+)
+# Where lines whose file names no business unit go when the mapping creates missing units: an
+# analyst keeps them, so the import adds up to the ledger, and assigns them later.
+UNASSIGNED_UNIT = "Unassigned"
 
 
 def key(text: str) -> str:
@@ -67,6 +75,23 @@ class RowResult:
     skipped: str = ""
 
 
+def name_in(text: str) -> str:
+    """A supplier, unit or category name as a cell gives it: spaces tidied, a spreadsheet error
+    value read as no name."""
+    name = " ".join(text.split())
+    return "" if name.upper() in SPREADSHEET_ERRORS else name
+
+
+def unit_name_in(text: str, spec: MappingSpec) -> str:
+    """The business unit a cell names; UNASSIGNED_UNIT for none when missing units are made."""
+    return name_in(text) or (UNASSIGNED_UNIT if spec.create_missing_units else "")
+
+
+def category_in(text: str, reference: Reference) -> int | None:
+    name = name_in(text)
+    return reference.categories.get(key(name)) if name else None
+
+
 def column_indexes(headers: list[str], spec: MappingSpec) -> dict:
     return {name: headers.index(header) for name, header in spec.columns.items() if header}
 
@@ -108,13 +133,17 @@ def validate_row(
         currency = _parse_currency(cell("currency") or spec.default_currency)
     except ValueError as problem:
         error("currency", str(problem))
-    supplier_name = " ".join(cell("supplier").split())
+    supplier_name = name_in(cell("supplier"))
     if not supplier_name:
         error("supplier", "the supplier is empty")
-    unit_name = " ".join(cell("business_unit").split())
+    unit_name = unit_name_in(cell("business_unit"), spec)
     unit_key = key(unit_name)
     if not unit_name:
-        error("business_unit", "the business unit is empty")
+        error(
+            "business_unit",
+            "no business unit given (tick 'create missing business units' on the mapping to "
+            f"keep such lines under {UNASSIGNED_UNIT!r})",
+        )
     elif unit_key not in reference.units and not spec.create_missing_units:
         error(
             "business_unit",
@@ -132,7 +161,6 @@ def validate_row(
             )
     if errors:
         return RowResult(errors=errors)
-    category_text = cell("category")
     return RowResult(
         line=CleanLine(
             row=number,
@@ -144,7 +172,7 @@ def validate_row(
             supplier_key=supplier_key(supplier_name),
             unit_key=unit_key,
             unit_name=unit_name[:200],
-            category_id=reference.categories.get(key(category_text)) if category_text else None,
+            category_id=category_in(cell("category"), reference),
             gl_account=cell("gl_account")[:40],
             description=cell("description")[:500],
             document_reference=cell("document_reference")[:100],
@@ -224,17 +252,14 @@ def validate_rows(
             pass
     suppliers = {}
     for text in set(column["supplier"]):
-        if name := " ".join(text.split()):
+        if name := name_in(text):
             suppliers[text] = (supplier_key(name), name[:255])
     units = {}
     for text in set(column["business_unit"]):
-        name = " ".join(text.split())
+        name = unit_name_in(text, spec)
         if name and (key(name) in reference.units or spec.create_missing_units):
             units[text] = (key(name), name[:200])
-    categories = {
-        text: reference.categories.get(key(text)) if text else None
-        for text in set(column["category"])
-    }
+    categories = {text: category_in(text, reference) for text in set(column["category"])}
     date_values = list(map(dates.get, column["date"]))
     currency_values = list(map(currencies.get, column["currency"]))
     supplier_values = list(map(suppliers.get, column["supplier"]))

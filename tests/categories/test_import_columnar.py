@@ -71,8 +71,8 @@ row = st.tuples(
     st.decimals(min_value=-99_999, max_value=9_999_999, places=2, allow_nan=False),
     st.sampled_from(SUPPLIERS),
     st.sampled_from(["GBP", " gbp", ""]),
-    st.sampled_from(["MFG", " manufacturing ", "Finance"]),
-    st.sampled_from(["IT.HW", "hardware ", "", "Nowhere", "fm"]),
+    st.sampled_from(["MFG", " manufacturing ", "Finance", "#N/A", "", "New Site"]),
+    st.sampled_from(["IT.HW", "hardware ", "", "Nowhere", "fm", "#REF!"]),
     st.sampled_from(["6100", "", " 6200 "]),
     TEXT,
     TEXT,
@@ -103,7 +103,12 @@ def both_ways(data: bytes, spec: MappingSpec):
     byte_order_mark=st.booleans(),
 )
 def test_plain_right_files_read_the_same_both_ways(rows, date_format, delimiter, byte_order_mark):
-    spec = MappingSpec(columns=COLUMNS, date_format=date_format, default_currency="GBP")
+    spec = MappingSpec(
+        columns=COLUMNS,
+        date_format=date_format,
+        default_currency="GBP",
+        create_missing_units=True,
+    )
     data = file_of(rows, date_format, delimiter, byte_order_mark)
     # Read in blocks of a few rows too, as a large file is: each column then comes in chunks.
     with mock.patch.object(columnar, "READ_BLOCK_BYTES", 512):
@@ -164,6 +169,7 @@ GOOD = "2026-01-15,Dell,10.00,GBP,MFG,,6100,Laptops,INV-1"
         [GOOD, "2026-01-16,Dell,10.00,UKP,MFG,,,,"],  # not a currency
         [GOOD, "31/02/2026,Dell,10.00,GBP,MFG,,,,"],  # not a date in the format
         [GOOD, "2026-01-16,,10.00,GBP,MFG,,,,"],  # no supplier
+        [GOOD, "2026-01-16,#N/A,10.00,GBP,MFG,,,,"],  # a failed lookup for a supplier
         [GOOD, "2026-01-16,Dell,10.00,GBP,Nowhere,,,,"],  # an unknown unit
         [GOOD, ",,,,,,,,"],  # a blank row
         [GOOD, ",Total,10.00,,,,,,"],  # a total row

@@ -125,3 +125,31 @@ def test_fx_rates_file():
     rates, errors = parse_rates(b"Currency,Month,Rate\nEUR,2026-01,0.85\nGBP,2026-01,1\n", "GBP")
     assert rates == [("EUR", datetime.date(2026, 1, 1), Decimal("0.85"))]
     assert errors == [(3, "GBP is the base currency: its rate is always 1")]
+
+
+def test_spreadsheet_error_values_are_read_as_no_name():
+    from categories.importing.validation import Reference, validate_row
+
+    headers = ["Date", "Supplier", "Amount", "Unit", "Category"]
+    indexes = {
+        name: headers.index(header)
+        for name, header in zip(
+            ["date", "supplier", "amount", "business_unit", "category"], headers, strict=True
+        )
+    }
+    columns = dict(zip(indexes, headers, strict=True))
+    reference = Reference("GBP", units={"fin": 1}, categories={"it": 7})
+
+    def check(cells, create_missing_units):
+        spec = MappingSpec(
+            columns=columns, default_currency="GBP", create_missing_units=create_missing_units
+        )
+        return validate_row(2, cells, indexes, spec, reference)
+
+    kept = check(["2026-01-05", "Acme Ltd", "10.00", "#N/A", "#REF!"], True).line
+    assert (kept.unit_name, kept.unit_key, kept.category_id) == ("Unassigned", "unassigned", None)
+    refused = check(["2026-01-05", "#N/A", "10.00", " #n/a ", "IT"], False).errors
+    assert [(error.column, error.problem.split(" (")[0]) for error in refused] == [
+        ("Supplier", "the supplier is empty"),
+        ("Unit", "no business unit given"),
+    ]

@@ -31,7 +31,9 @@ def file_totals(path):
     # The council's exports are Windows-1252 (curly apostrophes in supplier names).
     with path.open(newline="", encoding="cp1252") as handle:
         for row in csv.DictReader(handle):
-            by_unit[" ".join(row["Service Label"].lower().split())] += Decimal(row["Net Amount"])
+            label = " ".join(row["Service Label"].lower().split())
+            # A failed lookup in the council's spreadsheet: the line is kept, unassigned.
+            by_unit["unassigned" if label in ("#n/a", "") else label] += Decimal(row["Net Amount"])
             count += 1
     return by_unit, count
 
