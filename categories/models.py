@@ -301,6 +301,8 @@ class ImportJob(models.Model):
     stored_path = models.CharField(max_length=500)
     content_hash = models.CharField(max_length=64, db_index=True)
     headers = models.JSONField(default=list)
+    sheets = models.JSONField(default=list, blank=True, help_text="A workbook's sheets.")
+    sheet = models.CharField(max_length=31, blank=True, help_text="The workbook's sheet read.")
     mapping = models.ForeignKey(
         ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/", imports.import_list, name="imports"),
     path("imports/<int:pk>/", imports.import_job, name="import_job"),
     path("imports/<int:pk>/rejected/", imports.import_rejected, name="import_rejected"),
+    path("imports/<int:pk>/sheet/", imports.import_sheet, name="import_sheet"),
     path("imports/<int:pk>/store-valid/", imports.import_store_valid, name="import_store_valid"),
     path("imports/<int:pk>/undo/", imports.import_undo, name="import_undo"),
     path("imports/supplier-matches/", imports.supplier_matches, name="supplier_matches"),

@@ -5,7 +5,7 @@ import datetime
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
@@ -24,6 +24,9 @@ class Table:
     # (row number as a spreadsheet shows it, cells); blank rows and repeated headers left out
     rows: Iterator[tuple[int, list[str]]]
     estimated_rows: int
+    # A workbook's sheets, and the one read.
+    sheets: list[str] = field(default_factory=list)
+    sheet: str = ""
 
 
 def content_kind(data: bytes, file_name: str) -> str:
@@ -128,7 +131,41 @@ def _excel_text(value) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes, file_name: str) -> Table:
+def _first_row(values) -> tuple[int, list[str] | None]:
+    """The row number and cells of the first non-blank row, trailing empty cells dropped."""
+    number = 0
+    for row in values:
+        number += 1
+        cells = [_excel_text(value) for value in row]
+        if not _is_blank(cells):
+            headers = [cell.strip() for cell in cells]
+            while headers and not headers[-1]:
+                headers.pop()
+            return number, headers
+    return number, None
+
+
+# Only the top of a sheet is looked at to judge whether it holds the spend lines.
+HEADER_ROWS_LOOKED_AT = 20
+
+
+def likeliest_sheet(workbook) -> str:
+    """The sheet that looks most like spend lines: the one whose header row names the most
+    spend fields (date, supplier, amount…), the first on a tie, the first sheet when none does.
+    Exports often open on a cover or summary sheet."""
+    from categories.importing.mapping import propose_columns
+
+    best, best_fields = workbook.sheetnames[0], 0
+    for name in workbook.sheetnames:
+        top = workbook[name].iter_rows(max_row=HEADER_ROWS_LOOKED_AT, values_only=True)
+        _, headers = _first_row(top)
+        fields = len(propose_columns(headers)) if headers else 0
+        if fields > best_fields:
+            best, best_fields = name, fields
+    return best
+
+
+def _read_xlsx(data: bytes, file_name: str, sheet: str | None = None) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -138,32 +175,33 @@ def _read_xlsx(data: bytes, file_name: str) -> Table:
             f"{file_name} is not a readable Excel workbook ({error.__class__.__name__}). "
             "Save it from Excel as .xlsx or as CSV and upload it again."
         ) from None
-    sheet = workbook.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    headers = None
-    number = 0
-    for row in values:
-        number += 1
-        cells = [_excel_text(value) for value in row]
-        if not _is_blank(cells):
-            headers = [cell.strip() for cell in cells]
-            break
+    if sheet and sheet not in workbook.sheetnames:
+        raise UnreadableFile(f"The workbook has no sheet called {sheet!r}.")
+    sheet = sheet or likeliest_sheet(workbook)
+    worksheet = workbook[sheet]
+    values = worksheet.iter_rows(values_only=True)
+    number, headers = _first_row(values)
     if headers is None:
-        raise UnreadableFile("The workbook's first sheet is empty: nothing to import.")
-    while headers and not headers[-1]:
-        headers.pop()
+        raise UnreadableFile(f"The workbook's sheet {sheet!r} is empty: nothing to import.")
 
     def rows():
         for offset, row in enumerate(values, start=number + 1):
             yield offset, [_excel_text(value) for value in row][: len(headers)]
 
-    return Table(headers, _clean_rows(rows(), headers), max((sheet.max_row or 2) - number, 1))
+    return Table(
+        headers,
+        _clean_rows(rows(), headers),
+        max((worksheet.max_row or 2) - number, 1),
+        sheets=list(workbook.sheetnames),
+        sheet=sheet,
+    )
 
 
-def read_table(data: bytes, file_name: str) -> Table:
-    """The file's header and its non-blank rows; UnreadableFile when it is not a spreadsheet."""
+def read_table(data: bytes, file_name: str, sheet: str | None = None) -> Table:
+    """The file's header and its non-blank rows; UnreadableFile when it is not a spreadsheet.
+    For a workbook, the named sheet, else the one that looks most like spend lines."""
     if content_kind(data, file_name) == "xlsx":
-        table = _read_xlsx(data, file_name)
+        table = _read_xlsx(data, file_name, sheet)
     else:
         table = _read_csv(data)
     if not table.headers or not any(table.headers):

@@ -89,6 +89,8 @@ def save_upload(data: bytes, file_name: str, user) -> ImportJob:
         stored_path=str(path),
         content_hash=digest,
         headers=table.headers,
+        sheets=table.sheets,
+        sheet=table.sheet,
         created_by=user if user and user.is_authenticated else None,
     )
 
@@ -101,8 +103,20 @@ def duplicate_message(batch: ImportBatch) -> str:
     )
 
 
+def job_table(job: ImportJob):
+    """The job's file as a table: for a workbook, the sheet chosen."""
+    return read_table(Path(job.stored_path).read_bytes(), job.file_name, job.sheet or None)
+
+
+def choose_sheet(job: ImportJob, sheet: str):
+    """Read another sheet of the job's workbook: its header row becomes the job's."""
+    table = read_table(Path(job.stored_path).read_bytes(), job.file_name, sheet)
+    job.sheet, job.headers = table.sheet, table.headers
+    job.save(update_fields=["sheet", "headers"])
+
+
 def sample_rows(job: ImportJob, count: int = 20) -> list[list[str]]:
-    table = read_table(Path(job.stored_path).read_bytes(), job.file_name)
+    table = job_table(job)
     rows = []
     for _, cells in table.rows:
         rows.append(cells)
@@ -199,7 +213,7 @@ def _check(job: ImportJob) -> CheckedLines:
     data = Path(job.stored_path).read_bytes()
     if batch := earlier_batch(job.content_hash):
         raise ImportRefused(duplicate_message(batch))
-    table = read_table(data, job.file_name)
+    table = read_table(data, job.file_name, job.sheet or None)
     if job.mapping is None:
         raise ImportRefused("Confirm the column mapping first.")
     spec = spec_of(job.mapping)

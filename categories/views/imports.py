@@ -28,6 +28,7 @@ from categories.importing.rates import parse_rates
 from categories.importing.reading import UnreadableFile
 from categories.importing.storing import (
     ImportRefused,
+    choose_sheet,
     sample_rows,
     save_upload,
     undo_batch,
@@ -200,6 +201,21 @@ def import_rejected(request, pk):
     if export_format not in EXPORT_FORMATS:
         export_format = "csv"
     return export_response(export_format, f"rejected-rows-{job.pk}", rows[0], rows[1:])
+
+
+@require_POST
+def import_sheet(request, pk):
+    """Read another sheet of the uploaded workbook before its columns are mapped."""
+    job = import_job_for_user(request, pk)
+    sheet = request.POST.get("sheet", "")
+    if job.status != ImportJob.WAITING_FOR_MAPPING or sheet not in job.sheets:
+        messages.error(request, "Choose one of the workbook's sheets before mapping its columns.")
+        return redirect(job)
+    try:
+        choose_sheet(job, sheet)
+    except UnreadableFile as refusal:
+        messages.error(request, str(refusal))
+    return redirect(job)
 
 
 @require_POST

@@ -2,15 +2,17 @@
 progress, read the result; review supplier matches; classify unclassified spend; FX rates."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from categories.importing.storing import run_job
 from categories.models import ClassificationRule, ColumnMapping, ExchangeRate, ImportJob, SpendLine
 from suppliers.models import Supplier, SupplierAlias
-from tests.categories.import_support import COLUMNS, csv_bytes, import_file, imports_in_tmp
+from tests.categories.import_support import COLUMNS, HEADER, csv_bytes, import_file, imports_in_tmp
 
 __all__ = ["imports_in_tmp"]
 pytestmark = pytest.mark.django_db
@@ -252,3 +254,46 @@ def test_gl_account_and_keyword_rules_are_added_on_the_rules_page(client, compan
         "A": "IT.HW",
         "B": "IT.SW",
     }
+
+
+def workbook_with_a_cover_sheet() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "Summary"
+    cover.append(["Spend by supplier, January 2026"])
+    cover.append(["Supplier", "Total"])
+    cover.append(["Dell Technologies Ltd", 1200.5])
+    lines = workbook.create_sheet("AP lines")
+    lines.append(HEADER.split(","))
+    lines.append(
+        ["2026-01-15", "Dell Technologies Ltd", 1200.5, "GBP", "MFG", "IT.HW", 6100, "", "I1"]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_is_read_from_the_sheet_of_lines_and_another_can_be_chosen(client, company):
+    client.force_login(company.manager)
+    upload(client, workbook_with_a_cover_sheet(), name="january.xlsx")
+    job = ImportJob.objects.get()
+    assert (job.sheets, job.sheet) == (["Summary", "AP lines"], "AP lines")
+    page = client.get(job.get_absolute_url())
+    assert 'option value="Summary"' in page.content.decode()
+    assert page.context["headers"] == HEADER.split(",")
+
+    client.post(reverse("categories:import_sheet", args=[job.pk]), {"sheet": "Summary"})
+    job.refresh_from_db()
+    assert (job.sheet, job.headers) == ("Summary", ["Spend by supplier, January 2026"])
+    refused = client.post(reverse("categories:import_sheet", args=[job.pk]), {"sheet": "Nope"})
+    assert refused.status_code == 302
+    job.refresh_from_db()
+    assert job.sheet == "Summary"
+
+    client.post(reverse("categories:import_sheet", args=[job.pk]), {"sheet": "AP lines"})
+    client.post(job.get_absolute_url(), mapping_post())
+    job = run_job(job.pk)
+    assert job.status == ImportJob.STORED, job.message
+    assert SpendLine.objects.get(document_reference="I1").amount == Decimal("1200.50")

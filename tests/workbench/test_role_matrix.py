@@ -83,6 +83,7 @@ MATRIX = [
     ("categories:import_job", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("categories:import_rejected", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("categories:import_store_valid", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("categories:import_sheet", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
     ("categories:import_undo", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
     ("categories:supplier_matches", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("categories:unclassified", [], [302, 200, 200, 403, 403, 403, 200, 403]),
