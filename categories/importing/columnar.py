@@ -62,8 +62,11 @@ class CheckedLines:
     unit_names: dict = field(default_factory=dict)
 
 
-# Arrow reads the file in blocks this long, on every core; each column comes in chunks.
-READ_BLOCK_BYTES = 1 << 20
+# Arrow's reader splits a file into blocks (1 MiB by default), and where a quoted value holding
+# a CR LF straddles two blocks it loses the LF (pyarrow 26; a test keeps watch): each file is read
+# as one block, which costs a tenth of a second on a million rows. A file larger than one block
+# can hold is checked row by row.
+LARGEST_BLOCK_BYTES = 2**31 - 1
 
 
 class NeedsRowCheck(Exception):
@@ -105,13 +108,15 @@ def read_csv_columns(data: bytes, headers: list[str]) -> pa.Table:
         data = data[3:]
     if not data or data[:1] in (b"\r", b"\n"):
         raise NeedsRowCheck("blank lines before the header")
+    if len(data) >= LARGEST_BLOCK_BYTES:
+        raise NeedsRowCheck("larger than Arrow reads at once")
     first_line = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     names = [f"column {index}" for index in range(len(headers))]
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(data),
             read_options=pa_csv.ReadOptions(
-                column_names=names, skip_rows=1, block_size=READ_BLOCK_BYTES
+                column_names=names, skip_rows=1, block_size=len(data) + 1
             ),
             parse_options=pa_csv.ParseOptions(
                 delimiter=sniff_delimiter(first_line), newlines_in_values=True
