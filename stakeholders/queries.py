@@ -4,7 +4,7 @@ from django.db.models import Avg, Count, DecimalField, Exists, OuterRef, Q, Subq
 from django.db.models.functions import Coalesce
 
 from categories import cube
-from categories.models import Category, SpendLine
+from categories.models import Category, SpendSummary
 from stakeholders import satisfaction
 from stakeholders.models import (
     BusinessUnit,
@@ -24,13 +24,14 @@ def categories_bought_by(unit, period):
     assigned, or has given priorities for, with the unit's spend and its priority, largest
     spend first. Priorities are stated at the level category managers run categories: the top
     of the tree."""
-    unit_lines = SpendLine.objects.filter(
+    # From the monthly summary: the unit's spend in a subtree, whatever the number of lines.
+    unit_lines = SpendSummary.objects.filter(
         business_unit=unit, category__path__startswith=OuterRef("path")
     )
     if period:
-        unit_lines = unit_lines.filter(date__range=(period.start, period.end))
+        unit_lines = unit_lines.filter(month__range=(period.start, period.end))
     spend = Subquery(
-        unit_lines.order_by().values("business_unit").annotate(total=Sum("amount")).values("total"),
+        unit_lines.order_by().values("business_unit").annotate(total=Sum("spend")).values("total"),
         output_field=MONEY,
     )
     priorities = Priority.objects.filter(unit=unit, category=OuterRef("pk"))
