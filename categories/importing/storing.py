@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -41,7 +42,13 @@ from categories.importing.lines import Rules, in_category_order, stored_lines, s
 from categories.importing.mapping import MappingSpec, mapping_problems
 from categories.importing.matching import FUZZY, NEW, match_suppliers
 from categories.importing.reading import UnreadableFile, content_kind, read_table
-from categories.importing.validation import LINE_COLUMNS, Reference, key, validate_rows
+from categories.importing.validation import (
+    LINE_COLUMNS,
+    UNASSIGNED_UNIT,
+    Reference,
+    key,
+    validate_rows,
+)
 from categories.models import (
     Category,
     ClassificationRule,
@@ -410,8 +417,19 @@ def _store(job: ImportJob, checked: CheckedLines, seconds: dict):
             "units_created": units_created,
             "suppliers": supplier_counts,
             "unclassified_lines": lines["category_id"].null_count,
+            "unassigned": _unassigned(lines, unit_ids),
         },
     )
+
+
+def _unassigned(lines: pa.Table, unit_ids: dict) -> dict:
+    """How many lines named no business unit and went to the Unassigned unit, and its code."""
+    unit_id = unit_ids.get(key(UNASSIGNED_UNIT))
+    if unit_id is None:
+        return {}
+    count = pc.sum(pc.equal(lines["business_unit_id"], unit_id)).as_py() or 0
+    code = BusinessUnit.objects.filter(pk=unit_id).values_list("code", flat=True).first()
+    return {"lines": count, "unit": code}
 
 
 def write_batch_lines(batch: ImportBatch, lines: pa.Table, seconds: dict | None = None):

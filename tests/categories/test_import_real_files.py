@@ -80,6 +80,13 @@ def test_bradford_files_import_as_an_analyst_expects(company):
     assert stored == dict(by_unit)
     job = ImportJob.objects.get(status=ImportJob.STORED)
     assert len(job.summary["units_created"]) == len(by_unit) == BusinessUnit.objects.count() - 2
+    # The council's failed lookups: kept, counted, and said where they went.
+    with FILES[0].open(newline="", encoding="cp1252") as handle:
+        unlabelled = sum(
+            row["Service Label"].strip() in ("#N/A", "") for row in csv.DictReader(handle)
+        )
+    assert unlabelled >= 600
+    assert job.summary["unassigned"] == {"lines": unlabelled, "unit": "UNASSIGNED"}
 
     with FILES[0].open(newline="", encoding="cp1252") as handle:
         first = next(csv.DictReader(handle))
