@@ -8,13 +8,15 @@ their answer by index. Amounts, nearly all distinct, are checked against the pla
 
 This is the fast way for files where every row is plain and right. Anything else (a cell the
 plain forms do not cover, a wrong or empty value, a total row, a repeated header, rows of
-unequal length, another encoding than UTF-8, a foreign currency to convert) sends the whole
+unequal length, another encoding than UTF-8, a month without an exchange rate) sends the whole
 file through the row-by-row check (`validation.validate_rows`), which says exactly what is
 wrong where; so this module never has to word an error, and what it stores is what the
 row-by-row check would have stored (tests compare the two)."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -161,12 +163,9 @@ def check_columns(
 
     def checked_currency(text):
         try:
-            code = parse_currency(text or spec.default_currency)
+            return parse_currency(text or spec.default_currency)
         except ValueError:
             refuse(f"currency {text!r}")
-        if code != reference.base_currency:
-            refuse("amounts to convert from another currency")
-        return code
 
     def supplier(text):
         return name_in(text) or refuse("an empty supplier")
@@ -199,7 +198,7 @@ def check_columns(
     lines = pa.table(
         {
             "date": dates,
-            "amount": amounts,
+            "amount": in_base_currency(amounts, currencies, dates, reference),
             "original_amount": amounts,
             "currency": currencies,
             "supplier_key": supplier_cells.map(
@@ -215,6 +214,42 @@ def check_columns(
         schema=CHECKED_LINE,
     )
     return CheckedLines(lines, suppliers, unit_names)
+
+
+# Amounts as files write them (up to 12 digits and cents) and rates as they are kept.
+AMOUNT = pa.decimal128(15, 2)
+RATE = pa.decimal128(18, 8)
+
+
+def in_base_currency(amounts, currencies, dates, reference: Reference):
+    """Amounts in the base currency: a line in another currency at its month's rate, rounded
+    to the cent half away from zero (as Decimal's ROUND_HALF_UP does); NeedsRowCheck when a
+    month's rate is missing, so the row-by-row check names the month."""
+    foreign = pc.not_equal(currencies, reference.base_currency)
+    if not pc.any(foreign).as_py():
+        return amounts
+
+    def rate(currency_and_month: str):
+        currency, month = currency_and_month.split("|")
+        if currency == reference.base_currency:
+            return Decimal(1)
+        first_day = datetime.date.fromisoformat(f"{month}-01")
+        found = reference.rates.get((currency, first_day))
+        return found if found is not None else refuse_missing_rate(currency, month)
+
+    months = pc.utf8_slice_codeunits(dates, 0, 7)
+    rates = per_distinct(pc.binary_join_element_wise(currencies, months, "|"), rate, RATE)
+    converted = pc.round(
+        pc.multiply(pc.cast(amounts, AMOUNT), rates),
+        ndigits=2,
+        round_mode="half_towards_infinity",
+    )
+    converted = pc.cast(pc.cast(converted, pa.decimal128(18, 2)), pa.string())
+    return pc.if_else(foreign, converted, amounts)
+
+
+def refuse_missing_rate(currency: str, month: str):
+    raise NeedsRowCheck(f"no {currency} rate for {month}")
 
 
 def lines_from_tuples(lines: list[tuple], columns: tuple[str, ...]) -> pa.Table:

@@ -4,7 +4,7 @@ gives, for any file of plain, right rows; any other file is left to the row-by-r
 import csv
 import datetime
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -40,10 +40,17 @@ COLUMNS = dict(
         strict=True,
     )
 )
+# A euro rate for every month the generated dates fall in, with all eight decimals used.
+EURO_RATES = {
+    ("EUR", datetime.date(year, month, 1)): Decimal("0.85") + Decimal(year * 12 + month) / 10**8
+    for year in range(2020, 2031)
+    for month in range(1, 13)
+}
 REFERENCE = Reference(
     "GBP",
     units={"mfg": 1, "manufacturing": 1, "fin": 2, "finance": 2},
     categories={"it.hw": 10, "hardware": 10, "fm": 20},
+    rates=EURO_RATES,
 )
 SUPPLIERS = [
     "Dell Technologies Ltd",
@@ -68,7 +75,7 @@ row = st.tuples(
     st.dates(datetime.date(2020, 1, 1), datetime.date(2030, 12, 31)),
     st.decimals(min_value=-99_999, max_value=9_999_999, places=2, allow_nan=False),
     st.sampled_from(SUPPLIERS),
-    st.sampled_from(["GBP", " gbp", ""]),
+    st.sampled_from(["GBP", " gbp", "", "EUR", "eur "]),
     st.sampled_from(["MFG", " manufacturing ", "Finance", "#N/A", "", "New Site"]),
     st.sampled_from(["IT.HW", "hardware ", "", "Nowhere", "fm", "#REF!"]),
     st.sampled_from(["6100", "", " 6200 "]),
@@ -84,6 +91,16 @@ def file_of(rows, date_format, delimiter, byte_order_mark) -> bytes:
     for day, amount, supplier, *rest in rows:
         writer.writerow([written_date(day, date_format), supplier, str(amount), *rest])
     return ("\ufeff" if byte_order_mark else "").encode() + out.getvalue().encode()
+
+
+def exact(lines) -> list[dict]:
+    """The lines with amounts as numbers: "-0.00" and "0.00" are one amount."""
+    rows = lines.to_pylist()
+    for row in rows:
+        row["amount"], row["original_amount"] = map(
+            Decimal, (row["amount"], row["original_amount"])
+        )
+    return rows
 
 
 def both_ways(data: bytes, spec: MappingSpec):
@@ -109,9 +126,7 @@ def test_plain_right_files_read_the_same_both_ways(rows, date_format, delimiter,
     )
     by_columns, by_rows = both_ways(file_of(rows, date_format, delimiter, byte_order_mark), spec)
     assert not by_rows.others
-    assert (
-        by_columns.lines.to_pylist() == lines_from_tuples(by_rows.lines, LINE_COLUMNS).to_pylist()
-    )
+    assert exact(by_columns.lines) == exact(lines_from_tuples(by_rows.lines, LINE_COLUMNS))
     assert list(by_columns.suppliers.items()) == list(by_rows.suppliers.items())
     assert list(by_columns.unit_names.items()) == list(by_rows.unit_names.items())
 
@@ -157,7 +172,7 @@ GOOD = "2026-01-15,Dell,10.00,GBP,MFG,,6100,Laptops,INV-1"
     "rows",
     [
         [GOOD, '2026-01-16,Dell,"1,234.56",GBP,MFG,,,,'],  # thousands separator
-        [GOOD, "2026-01-16,Dell,10.00,EUR,MFG,,,,"],  # a currency to convert
+        [GOOD, "2016-01-16,Dell,10.00,EUR,MFG,,,,"],  # no euro rate for the month
         [GOOD, "2026-01-16,Dell,10.00,UKP,MFG,,,,"],  # not a currency
         [GOOD, "31/02/2026,Dell,10.00,GBP,MFG,,,,"],  # not a date in the format
         [GOOD, "2026-01-16,,10.00,GBP,MFG,,,,"],  # no supplier
@@ -210,3 +225,38 @@ def test_a_line_break_inside_a_quoted_value_survives_where_arrow_would_split_the
     descriptions = by_columns.lines.column("description").to_pylist()
     assert descriptions == [line[10] for line in by_rows.lines]
     assert "z" * padding + "\r\nsecond line" in descriptions
+
+
+def test_foreign_amounts_are_converted_at_their_months_rate_rounded_half_away_from_zero():
+    from categories.importing.columnar import in_base_currency
+    from categories.importing.parsing import CENT
+
+    rates = {
+        ("EUR", datetime.date(2026, 1, 1)): Decimal("0.1"),
+        ("USD", datetime.date(2026, 2, 1)): Decimal("0.853217"),
+    }
+    amounts = ["0.05", "-0.05", "1234.50", "-0.01", "99.99"]
+    currencies = ["EUR", "EUR", "USD", "EUR", "GBP"]
+    dates = ["2026-01-31", "2026-01-02", "2026-02-14", "2026-01-05", "2026-03-01"]
+    converted = in_base_currency(
+        pa.array(amounts), pa.array(currencies), pa.array(dates), Reference("GBP", rates=rates)
+    ).to_pylist()
+    expected = [
+        (Decimal(amount) * rates[(currency, datetime.date(2026, int(day[5:7]), 1))]).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
+        if currency != "GBP"
+        else Decimal(amount)
+        for amount, currency, day in zip(amounts, currencies, dates, strict=True)
+    ]
+    assert (
+        [Decimal(value) for value in converted]
+        == expected
+        == [
+            Decimal("0.01"),
+            Decimal("-0.01"),
+            Decimal("1053.30"),
+            Decimal("0.00"),
+            Decimal("99.99"),
+        ]
+    )
