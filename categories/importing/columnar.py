@@ -176,9 +176,7 @@ def check_columns(
             refuse(f"business unit {text!r}")
         return name
 
-    amounts = cells("amount")
-    if not pc.all(pc.match_substring_regex(amounts, PLAIN_AMOUNT.pattern)).as_py():
-        raise NeedsRowCheck("amounts not in the plain form")
+    amounts = plain_amounts(cells("amount"), spec.decimal_comma)
     dates = per_distinct(cells("date"), checked_date, pa.string())
     currencies = per_distinct(cells("currency"), checked_currency, pa.string())
     supplier_cells, unit_cells = Distinct(cells("supplier")), Distinct(cells("business_unit"))
@@ -214,6 +212,29 @@ def check_columns(
         schema=CHECKED_LINE,
     )
     return CheckedLines(lines, suppliers, unit_names)
+
+
+# Amounts with thousands grouped, in the mapping's way: "1,234.56", or "1.234,56" and "1234,56"
+# with a decimal comma. Up to twelve digits and cents, as the plain form.
+GROUPED_WITH_POINT = r"^-?\d{1,3}(?:,\d{3}){1,3}(?:\.\d{1,2})?$"
+GROUPED_WITH_COMMA = r"^-?\d{1,3}(?:\.\d{3}){1,3}(?:,\d{1,2})?$|^-?\d{1,12},\d{1,2}$"
+
+
+def plain_amounts(amounts, decimal_comma: bool):
+    """Every amount in the plain form ("-1234.56"): plain cells as they are (as parse_amount
+    takes them, whatever the mapping says), cells grouped in the mapping's way with the
+    separators taken out; NeedsRowCheck for any other way of writing an amount."""
+    plain = pc.match_substring_regex(amounts, PLAIN_AMOUNT.pattern)
+    if pc.all(plain).as_py():
+        return amounts
+    grouped = GROUPED_WITH_COMMA if decimal_comma else GROUPED_WITH_POINT
+    if not pc.all(pc.or_(plain, pc.match_substring_regex(amounts, grouped))).as_py():
+        raise NeedsRowCheck("amounts written in another way")
+    if decimal_comma:
+        ungrouped = pc.replace_substring(pc.replace_substring(amounts, ".", ""), ",", ".")
+    else:
+        ungrouped = pc.replace_substring(amounts, ",", "")
+    return pc.if_else(plain, amounts, ungrouped)
 
 
 # Amounts as files write them (up to 12 digits and cents) and rates as they are kept.

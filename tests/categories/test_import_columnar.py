@@ -81,26 +81,43 @@ row = st.tuples(
     st.sampled_from(["6100", "", " 6200 "]),
     TEXT,
     TEXT,
+    st.booleans(),  # the amount written with thousands grouped
 )
 
 
-def file_of(rows, date_format, delimiter, byte_order_mark) -> bytes:
+def written_amount(amount: Decimal, grouped: bool, decimal_comma: bool) -> str:
+    """As exports write amounts: plain, or with thousands grouped in the file's way."""
+    if not grouped:
+        return str(amount)
+    text = f"{amount:,.2f}"
+    return text.translate(str.maketrans(",.", ".,")) if decimal_comma else text
+
+
+def file_of(rows, date_format, delimiter, byte_order_mark, decimal_comma=False) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter)
     writer.writerow(HEADERS)
-    for day, amount, supplier, *rest in rows:
-        writer.writerow([written_date(day, date_format), supplier, str(amount), *rest])
+    for day, amount, supplier, *rest, grouped in rows:
+        writer.writerow(
+            [
+                written_date(day, date_format),
+                supplier,
+                written_amount(amount, grouped, decimal_comma),
+                *rest,
+            ]
+        )
     return ("\ufeff" if byte_order_mark else "").encode() + out.getvalue().encode()
 
 
 def exact(lines) -> list[dict]:
-    """The lines with amounts as numbers: "-0.00" and "0.00" are one amount."""
+    """The lines with amounts as numbers ("-0.00" and "0.00" are one amount), in an order of
+    their own (the row check lists rows it read one by one after the others)."""
     rows = lines.to_pylist()
     for row in rows:
         row["amount"], row["original_amount"] = map(
             Decimal, (row["amount"], row["original_amount"])
         )
-    return rows
+    return sorted(rows, key=repr)
 
 
 def both_ways(data: bytes, spec: MappingSpec):
@@ -116,15 +133,20 @@ def both_ways(data: bytes, spec: MappingSpec):
     date_format=st.sampled_from(["iso", "day_first"]),
     delimiter=st.sampled_from([",", ";"]),
     byte_order_mark=st.booleans(),
+    decimal_comma=st.booleans(),
 )
-def test_plain_right_files_read_the_same_both_ways(rows, date_format, delimiter, byte_order_mark):
+def test_plain_right_files_read_the_same_both_ways(
+    rows, date_format, delimiter, byte_order_mark, decimal_comma
+):
     spec = MappingSpec(
         columns=COLUMNS,
         date_format=date_format,
+        decimal_comma=decimal_comma,
         default_currency="GBP",
         create_missing_units=True,
     )
-    by_columns, by_rows = both_ways(file_of(rows, date_format, delimiter, byte_order_mark), spec)
+    data = file_of(rows, date_format, delimiter, byte_order_mark, decimal_comma)
+    by_columns, by_rows = both_ways(data, spec)
     assert not by_rows.others
     assert exact(by_columns.lines) == exact(lines_from_tuples(by_rows.lines, LINE_COLUMNS))
     assert list(by_columns.suppliers.items()) == list(by_rows.suppliers.items())
@@ -144,6 +166,7 @@ def test_the_checked_lines_hold_what_the_file_says():
             "6100",
             "x" * 600,
             "INV-1",
+            False,
         ),
     ]
     by_columns, _ = both_ways(file_of(rows, "day_first", ",", False), spec)
@@ -171,7 +194,8 @@ GOOD = "2026-01-15,Dell,10.00,GBP,MFG,,6100,Laptops,INV-1"
 @pytest.mark.parametrize(
     "rows",
     [
-        [GOOD, '2026-01-16,Dell,"1,234.56",GBP,MFG,,,,'],  # thousands separator
+        [GOOD, "2026-01-16,Dell,(12.50),GBP,MFG,,,,"],  # a credit note in brackets
+        [GOOD, '2026-01-16,Dell,"1.234,56",GBP,MFG,,,,'],  # a decimal comma, unmapped
         [GOOD, "2016-01-16,Dell,10.00,EUR,MFG,,,,"],  # no euro rate for the month
         [GOOD, "2026-01-16,Dell,10.00,UKP,MFG,,,,"],  # not a currency
         [GOOD, "31/02/2026,Dell,10.00,GBP,MFG,,,,"],  # not a date in the format
