@@ -8,7 +8,7 @@ their answer by index. Amounts, nearly all distinct, are checked against the pla
 
 This is the fast way for files where every row is plain and right. Anything else (a cell the
 plain forms do not cover, a wrong or empty value, a total row, a repeated header, rows of
-unequal length, another encoding than UTF-8, a month without an exchange rate) sends the whole
+unequal length, a month without an exchange rate) sends the whole
 file through the row-by-row check (`validation.validate_rows`), which says exactly what is
 wrong where; so this module never has to word an error, and what it stores is what the
 row-by-row check would have stored (tests compare the two)."""
@@ -24,7 +24,7 @@ import pyarrow.csv as pa_csv
 
 from categories.importing.mapping import MappingSpec
 from categories.importing.parsing import PLAIN_AMOUNT, parse_currency, parse_date
-from categories.importing.reading import sniff_delimiter
+from categories.importing.reading import sniff_delimiter, text_encoding
 from categories.importing.validation import (
     TEXT_LIMITS,
     Reference,
@@ -108,6 +108,9 @@ def read_csv_columns(data: bytes, headers: list[str]) -> pa.Table:
     """Every column of the file as text, cells trimmed as the csv reader path trims them."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif (encoding := text_encoding(data)) != "utf-8":
+        # Arrow reads UTF-8 only: the file becomes the text the csv reader path reads.
+        data = data.decode(encoding, errors="replace").encode()
     if not data or data[:1] in (b"\r", b"\n"):
         raise NeedsRowCheck("blank lines before the header")
     if len(data) >= LARGEST_BLOCK_BYTES:

@@ -215,11 +215,12 @@ def test_any_other_file_is_left_to_the_row_by_row_check(rows):
         check_columns(data, read_table(data, "export.csv").headers, spec, REFERENCE)
 
 
-def test_a_file_in_windows_1252_is_left_to_the_row_by_row_check():
+def test_a_file_in_windows_1252_reads_the_same_both_ways():
     spec = MappingSpec(columns=COLUMNS, date_format="iso", default_currency="GBP")
-    data = ",".join(HEADERS).encode() + b"\n2026-01-15,Caf\xe9 Ltd,10.00,GBP,MFG,,,,\n"
-    with pytest.raises(NeedsRowCheck):
-        check_columns(data, read_table(data, "export.csv").headers, spec, REFERENCE)
+    text = ",".join(HEADERS) + "\n2026-01-15,Café “Noir” Ltd,10.00,GBP,MFG,,,Crème,\n"
+    by_columns, by_rows = both_ways(text.encode("cp1252"), spec)
+    assert exact(by_columns.lines) == exact(lines_from_tuples(by_rows.lines, LINE_COLUMNS))
+    assert by_columns.suppliers == {"cafe noir": "Café “Noir” Ltd"}
 
 
 def test_arrow_trims_cells_exactly_as_python_strips_them():
