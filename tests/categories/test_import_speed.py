@@ -176,3 +176,12 @@ def test_descriptions_with_tabs_backslashes_and_line_breaks_are_stored_as_writte
         "\\N",
         "INV-\\1",
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL's")
+def test_a_batch_deleted_elsewhere_than_undo_takes_its_partition_with_it(company_with_spend):
+    job = import_file(csv_bytes(GOOD, OTHER))
+    job.batch.delete()  # as the admin or a demo reset does
+    with connection.cursor() as cursor:
+        assert partitions.batch_partitions(cursor) == []
+    assert SpendLine.objects.count() == 60
