@@ -378,10 +378,25 @@ def load_rules() -> Rules:
     )
 
 
+# Any constant number will do, as long as nothing else takes an advisory lock with it.
+STORING_LOCK = 0x5350454E44  # "SPEND"
+
+
+def _one_import_stores_at_a_time():
+    """Two imports storing at once would each create the suppliers and units new to both (or
+    trip over the other's unit codes): the second waits here, in its transaction, until the
+    first has committed, then finds what the first created. Checking files goes on in
+    parallel. SQLite lets one writer in at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STORING_LOCK])
+
+
 def _store(job: ImportJob, checked: CheckedLines, seconds: dict):
     """Store the checked lines and their summary rows in one transaction."""
     try:
         with transaction.atomic():
+            _one_import_stores_at_a_time()
             batch = ImportBatch.objects.create(
                 source=job.file_name[:200], content_hash=job.content_hash, created_by=job.created_by
             )

@@ -1,24 +1,31 @@
 """The fast paths of a large import store the same lines as the ordinary one."""
 
+import contextlib
 import datetime
 import random
+import threading
 from decimal import Decimal
 
 import pytest
+from django import db
 from django.db import connection
 
 from categories import partitions
+from categories.importing import storing
 from categories.importing.mapping import MappingSpec
 from categories.importing.parsing import CENT
-from categories.importing.storing import undo_batch
+from categories.importing.storing import save_upload, undo_batch
 from categories.importing.validation import (
     Reference,
     column_indexes,
     validate_row,
     validate_rows,
 )
-from categories.models import ImportJob, SpendLine
-from tests.categories.import_support import csv_bytes, import_file, imports_in_tmp
+from categories.models import ColumnMapping, ImportJob, SpendLine
+from stakeholders.models import BusinessUnit
+from suppliers.models import Supplier
+from tests.categories.import_support import COLUMNS, csv_bytes, import_file, imports_in_tmp
+from tests.factories import make_company
 
 __all__ = ["imports_in_tmp"]
 pytestmark = pytest.mark.django_db
@@ -185,3 +192,51 @@ def test_a_batch_deleted_elsewhere_than_undo_takes_its_partition_with_it(company
     with connection.cursor() as cursor:
         assert partitions.batch_partitions(cursor) == []
     assert SpendLine.objects.count() == 60
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_storing_at_once_share_the_suppliers_and_units_new_to_both(
+    monkeypatch, settings
+):
+    """Each import stops where it creates units until the other arrives (or two seconds pass):
+    without the storing lock both would create the new unit, and one would fail."""
+    make_company()
+    first = save_upload(
+        csv_bytes("2026-01-15,Brand New Supplies Ltd,10.00,GBP,New Site,,,,A1"), "first.csv", None
+    )
+    second = save_upload(
+        csv_bytes("2026-01-16,BRAND NEW SUPPLIES LTD,20.00,GBP,New Site,,,,B1"), "second.csv", None
+    )
+    mapping = ColumnMapping.objects.create(
+        name="Shared", columns=COLUMNS, date_format="iso", create_missing_units=True
+    )
+    ImportJob.objects.update(mapping=mapping, status=ImportJob.QUEUED)
+    both_here = threading.Barrier(2)
+    resolve_units = storing._resolve_units
+
+    def meet_then_resolve(*args):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_here.wait(timeout=2)
+        return resolve_units(*args)
+
+    monkeypatch.setattr(storing, "_resolve_units", meet_then_resolve)
+    jobs = {}
+
+    def run(job):
+        try:
+            jobs[job.pk] = storing.run_job(job.pk)
+        finally:
+            db.connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [jobs[job.pk].status for job in (first, second)] == [ImportJob.STORED] * 2, [
+        jobs[job.pk].message for job in (first, second)
+    ]
+    assert Supplier.objects.filter(normalised_name="brand new supplies").count() == 1
+    assert BusinessUnit.objects.filter(name="New Site").count() == 1
+    assert SpendLine.objects.filter(business_unit__name="New Site").count() == 2
