@@ -1,4 +1,5 @@
-"""The fast paths of a large import store the same lines as the ordinary one."""
+"""How a large import is stored: each batch its own partition (PostgreSQL), imports storing one
+at a time, and the row-by-row and column-wise checks reading rows alike."""
 
 import contextlib
 import datetime
