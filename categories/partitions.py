@@ -54,19 +54,43 @@ def new_batch_table(cursor, batch_id: int) -> str:
     return name
 
 
-def attach_batch_table(cursor, batch_id: int):
-    """Make the filled table the batch's partition. The CHECK constraint proves every row
-    belongs there, so attaching does not read the table again; PostgreSQL then builds the
-    partition's indexes and checks its foreign keys."""
-    name = partition_name(batch_id)
+def index_and_check_batch_table(cursor, batch_id: int):
+    """Give the filled table, before it is attached, the indexes and foreign keys the lines
+    table has (from their own definitions), and a CHECK constraint proving every row belongs
+    to the batch. Built here, they lock nothing readers of the lines need; attaching then
+    adopts them as they are instead of building and checking them under its lock."""
+    name = _quote(partition_name(batch_id))
     cursor.execute(
-        f"ALTER TABLE {_quote(name)} ADD CONSTRAINT {_quote(name + '_batch')} "
-        f"CHECK (import_batch_id IS NOT NULL AND import_batch_id = {int(batch_id)})"
+        "SELECT pg_get_indexdef(ix.indexrelid) FROM pg_index ix "
+        "WHERE ix.indrelid = %s::regclass ORDER BY ix.indexrelid",
+        [LINES],
     )
+    # "CREATE INDEX spend_date ON ONLY public.categories_spendline USING btree (date)"
+    definitions = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        [LINES],
+    )
+    keys = [row[0] for row in cursor.fetchall()]
     # Each index of a million-line batch is sorted in memory rather than on disk.
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for definition in definitions:
+        using = definition[definition.index(" USING ") :]
+        cursor.execute(f"CREATE INDEX ON {name}{using}")
+    for key in keys:
+        cursor.execute(f"ALTER TABLE {name} ADD {key}")
     cursor.execute(
-        f"ALTER TABLE {_quote(LINES)} ATTACH PARTITION {_quote(name)} "
+        f"ALTER TABLE {name} ADD CONSTRAINT {_quote(partition_name(batch_id) + '_batch')} "
+        f"CHECK (import_batch_id IS NOT NULL AND import_batch_id = {int(batch_id)})"
+    )
+
+
+def attach_batch_table(cursor, batch_id: int):
+    """Make the indexed and checked table the batch's partition: a change to the catalogue,
+    under a lock readers of the lines wait for only that long."""
+    cursor.execute(
+        f"ALTER TABLE {_quote(LINES)} ATTACH PARTITION {_quote(partition_name(batch_id))} "
         f"FOR VALUES IN ({int(batch_id)})"
     )
 

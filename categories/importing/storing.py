@@ -403,12 +403,13 @@ def _store(job: ImportJob, checked: CheckedLines, seconds: dict):
             unit_ids, units_created = _resolve_units(list(checked.unit_names), checked.unit_names)
             supplier_ids, supplier_counts = _resolve_suppliers(checked.suppliers)
             lines = stored_lines(checked.lines, supplier_ids, unit_ids, load_rules(), batch.pk)
-            write_batch_lines(batch, lines, seconds)
             batch.line_count = lines.num_rows
             batch.save(update_fields=["line_count"])
-            # In the same transaction: the cube's summary never shows half an import.
+            # In the same transaction: the cube's summary never shows half an import. Before
+            # the lines, so that attaching their partition is the last step before the commit.
             with _timed(seconds, "summary"):
                 write_rows(SpendSummary._meta.db_table, summary_rows(lines))
+            write_batch_lines(batch, lines, seconds)
             commit_started = time.perf_counter()
         seconds["commit"] = time.perf_counter() - commit_started
     except IntegrityError:
@@ -466,6 +467,8 @@ def write_batch_lines(batch: ImportBatch, lines: pa.Table, seconds: dict | None 
                 new_table=True,
             )
         with _timed(seconds, "indexes and keys"):
+            partitions.index_and_check_batch_table(cursor, batch.pk)
+        with _timed(seconds, "attach"):
             partitions.attach_batch_table(cursor, batch.pk)
 
 

@@ -353,6 +353,7 @@ def write_spend(company, lines: int, ids: LineIds, progress=None) -> int:
             if progress:
                 progress(written, lines)
         if partitioned:
+            partitions.index_and_check_batch_table(cursor, ids.batch)
             partitions.attach_batch_table(cursor, ids.batch)
     return total
 
