@@ -5,10 +5,10 @@ rows are all plain and right is checked a column at a time with Arrow (`columnar
 file row by row in chunks (`validation`), which says what is wrong where, progress saved per
 chunk. Then, only if nothing is wrong or the person chose to store the valid rows, one
 transaction: the batch, the new business units and suppliers, the lines with their ids and
-categories worked out in Arrow (`lines`), and the batch's rows of the spend summary. On
-PostgreSQL the lines go by COPY into a table of their own that becomes the batch's partition
-(`categories.partitions`); on SQLite they are inserted in batches. Either every line of the
-file is stored or none is."""
+categories worked out in Arrow (`lines`), and the batch's rows of the spend summary (`writing`:
+on PostgreSQL the lines go by COPY into a table of their own that becomes the batch's
+partition, on SQLite they are inserted in batches). Either every line of the file is stored or
+none is."""
 
 import contextlib
 import csv
@@ -21,14 +21,11 @@ import re
 import time
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from psycopg.copy import QueuedLibpqWriter
 
 from categories import partitions
 from categories.importing.columnar import (
@@ -38,7 +35,7 @@ from categories.importing.columnar import (
     check_columns,
     lines_from_tuples,
 )
-from categories.importing.lines import Rules, in_category_order, stored_lines, summary_rows
+from categories.importing.lines import Rules, stored_lines, summary_rows
 from categories.importing.mapping import MappingSpec, mapping_problems
 from categories.importing.matching import FUZZY, NEW, match_suppliers
 from categories.importing.reading import UnreadableFile, content_kind, read_table
@@ -49,6 +46,7 @@ from categories.importing.validation import (
     key,
     validate_rows,
 )
+from categories.importing.writing import timed, write_batch_lines, write_rows
 from categories.models import (
     Category,
     ClassificationRule,
@@ -176,7 +174,7 @@ def run_job(job_id: int) -> ImportJob:
     _progress(job, status=ImportJob.RUNNING, rows_done=0, message="")
     seconds = {}
     try:
-        with _timed(seconds, "check"), _no_cycle_collection():
+        with timed(seconds, "check"), _no_cycle_collection():
             checked = _check(job)
         if job.status == ImportJob.RUNNING:
             _progress(job, message="Every row checked; storing the lines in one transaction.")
@@ -190,16 +188,6 @@ def run_job(job_id: int) -> ImportJob:
         job.summary["seconds"] = {phase: round(value, 2) for phase, value in seconds.items()}
         _progress(job, summary=job.summary)
     return job
-
-
-@contextlib.contextmanager
-def _timed(seconds: dict, phase: str):
-    """How long each phase took, kept on the job (the benchmark prints them)."""
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        seconds[phase] = seconds.get(phase, 0) + time.perf_counter() - started
 
 
 @contextlib.contextmanager
@@ -407,7 +395,7 @@ def _store(job: ImportJob, checked: CheckedLines, seconds: dict):
             batch.save(update_fields=["line_count"])
             # In the same transaction: the cube's summary never shows half an import. Before
             # the lines, so that attaching their partition is the last step before the commit.
-            with _timed(seconds, "summary"):
+            with timed(seconds, "summary"):
                 write_rows(SpendSummary._meta.db_table, summary_rows(lines))
             write_batch_lines(batch, lines, seconds)
             commit_started = time.perf_counter()
@@ -446,88 +434,6 @@ def _unassigned(lines: pa.Table, unit_ids: dict) -> dict:
     count = pc.sum(pc.equal(lines["business_unit_id"], unit_id)).as_py() or 0
     code = BusinessUnit.objects.filter(pk=unit_id).values_list("code", flat=True).first()
     return {"lines": count, "unit": code}
-
-
-def write_batch_lines(batch: ImportBatch, lines: pa.Table, seconds: dict | None = None):
-    """On PostgreSQL, the lines in category order into a new table attached as the batch's
-    partition; elsewhere, into the lines table."""
-    seconds = {} if seconds is None else seconds
-    if not partitions.is_partitioned():
-        with _timed(seconds, "lines"):
-            write_rows(SpendLine._meta.db_table, lines)
-        return
-    with connection.cursor() as cursor:
-        table = partitions.new_batch_table(cursor, batch.pk)
-        with _timed(seconds, "lines"):
-            write_rows(
-                table,
-                lines,
-                order=in_category_order(lines),
-                first_id=partitions.first_line_id(batch.pk),
-                new_table=True,
-            )
-        with _timed(seconds, "indexes and keys"):
-            partitions.index_and_check_batch_table(cursor, batch.pk)
-        with _timed(seconds, "attach"):
-            partitions.attach_batch_table(cursor, batch.pk)
-
-
-def _numbers(first: int, count: int) -> pa.Array:
-    return pa.array(np.arange(first, first + count, dtype=np.int64))
-
-
-# COPY takes the rows in pieces this long, each turned into CSV by Arrow.
-COPY_ROWS_AT_ONCE = 100_000
-INSERT_ROWS_AT_ONCE = 5_000
-
-
-def write_rows(
-    table: str,
-    rows: pa.Table,
-    order: pa.Array | None = None,
-    first_id: int | None = None,
-    new_table=False,
-):
-    """Append an Arrow table's rows to a database table with columns of the same names: COPY
-    in CSV on PostgreSQL (Arrow writes NULL as an empty field and quotes every text, so an
-    empty text stays empty), batched inserts elsewhere. `order`: row positions to write in.
-    `first_id`: number the rows from it, in the order written, in an "id" column.
-    `new_table`: the table was made in this transaction, so PostgreSQL may write the rows
-    frozen, sparing every later reader (the index builds first) from marking them visible."""
-    quoted = connection.ops.quote_name
-    names = [*rows.column_names, *(["id"] if first_id is not None else [])]
-    columns = ", ".join(quoted(name) for name in names)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            options = pa_csv.WriteOptions(include_header=False)
-            # The queued writer sends from a thread of its own, so PostgreSQL reads one piece
-            # while Arrow writes the next (both sides release the GIL).
-            freeze = ", FREEZE" if new_table else ""
-            copy_sql = f"COPY {quoted(table)} ({columns}) FROM STDIN (FORMAT csv{freeze})"
-            psycopg_cursor = cursor.cursor
-            writer = QueuedLibpqWriter(psycopg_cursor)
-            with psycopg_cursor.copy(copy_sql, writer=writer) as copy:
-                for start in range(0, rows.num_rows, COPY_ROWS_AT_ONCE):
-                    piece = (
-                        rows.slice(start, COPY_ROWS_AT_ONCE)
-                        if order is None
-                        else rows.take(order.slice(start, COPY_ROWS_AT_ONCE))
-                    )
-                    if first_id is not None:
-                        piece = piece.append_column("id", _numbers(first_id + start, len(piece)))
-                    sink = pa.BufferOutputStream()
-                    pa_csv.write_csv(piece, sink, options)
-                    copy.write(sink.getvalue())
-            return
-        placeholders = ", ".join(["%s"] * rows.num_columns)
-        sql = f"INSERT INTO {quoted(table)} ({columns}) VALUES ({placeholders})"
-        start = 0
-        for piece in rows.to_batches(max_chunksize=INSERT_ROWS_AT_ONCE):
-            values = [column.to_pylist() for column in piece.columns]
-            if first_id is not None:
-                values.append(range(first_id + start, first_id + start + len(piece)))
-                start += len(piece)
-            cursor.executemany(sql, list(zip(*values, strict=True)))
 
 
 def undo_batch(job: ImportJob):

@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from categories import summary
 from categories.importing.lines import STORED_LINE, summary_rows
-from categories.importing.storing import write_batch_lines, write_rows
+from categories.importing.writing import write_batch_lines, write_rows
 from categories.models import Category, ImportBatch, SpendLine, SpendSummary
 from categories.summary import CubeFilter
 from tests.categories.cube_data import add_hand_worked_spend

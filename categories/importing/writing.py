@@ -1,0 +1,108 @@
+"""Writing Arrow tables of lines and summary rows to the database: COPY in CSV on PostgreSQL,
+batched inserts elsewhere; a batch's lines as a table of their own that becomes its partition
+(`categories.partitions`)."""
+
+import contextlib
+import time
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from django.db import connection
+from psycopg.copy import QueuedLibpqWriter
+
+from categories import partitions
+from categories.importing.lines import in_category_order
+from categories.models import ImportBatch, SpendLine
+
+
+@contextlib.contextmanager
+def timed(seconds: dict, phase: str):
+    """How long each phase took, kept on the job (the benchmark prints them)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[phase] = seconds.get(phase, 0) + time.perf_counter() - started
+
+
+def write_batch_lines(batch: ImportBatch, lines: pa.Table, seconds: dict | None = None):
+    """On PostgreSQL, the lines in category order into a new table attached as the batch's
+    partition; elsewhere, into the lines table."""
+    seconds = {} if seconds is None else seconds
+    if not partitions.is_partitioned():
+        with timed(seconds, "lines"):
+            write_rows(SpendLine._meta.db_table, lines)
+        return
+    with connection.cursor() as cursor:
+        table = partitions.new_batch_table(cursor, batch.pk)
+        with timed(seconds, "lines"):
+            write_rows(
+                table,
+                lines,
+                order=in_category_order(lines),
+                first_id=partitions.first_line_id(batch.pk),
+                new_table=True,
+            )
+        with timed(seconds, "indexes and keys"):
+            partitions.index_and_check_batch_table(cursor, batch.pk)
+        with timed(seconds, "attach"):
+            partitions.attach_batch_table(cursor, batch.pk)
+
+
+def _numbers(first: int, count: int) -> pa.Array:
+    return pa.array(np.arange(first, first + count, dtype=np.int64))
+
+
+# COPY takes the rows in pieces this long, each turned into CSV by Arrow.
+COPY_ROWS_AT_ONCE = 100_000
+INSERT_ROWS_AT_ONCE = 5_000
+
+
+def write_rows(
+    table: str,
+    rows: pa.Table,
+    order: pa.Array | None = None,
+    first_id: int | None = None,
+    new_table=False,
+):
+    """Append an Arrow table's rows to a database table with columns of the same names: COPY
+    in CSV on PostgreSQL (Arrow writes NULL as an empty field and quotes every text, so an
+    empty text stays empty), batched inserts elsewhere. `order`: row positions to write in.
+    `first_id`: number the rows from it, in the order written, in an "id" column.
+    `new_table`: the table was made in this transaction, so PostgreSQL may write the rows
+    frozen, sparing every later reader (the index builds first) from marking them visible."""
+    quoted = connection.ops.quote_name
+    names = [*rows.column_names, *(["id"] if first_id is not None else [])]
+    columns = ", ".join(quoted(name) for name in names)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            options = pa_csv.WriteOptions(include_header=False)
+            # The queued writer sends from a thread of its own, so PostgreSQL reads one piece
+            # while Arrow writes the next (both sides release the GIL).
+            freeze = ", FREEZE" if new_table else ""
+            copy_sql = f"COPY {quoted(table)} ({columns}) FROM STDIN (FORMAT csv{freeze})"
+            psycopg_cursor = cursor.cursor
+            writer = QueuedLibpqWriter(psycopg_cursor)
+            with psycopg_cursor.copy(copy_sql, writer=writer) as copy:
+                for start in range(0, rows.num_rows, COPY_ROWS_AT_ONCE):
+                    piece = (
+                        rows.slice(start, COPY_ROWS_AT_ONCE)
+                        if order is None
+                        else rows.take(order.slice(start, COPY_ROWS_AT_ONCE))
+                    )
+                    if first_id is not None:
+                        piece = piece.append_column("id", _numbers(first_id + start, len(piece)))
+                    sink = pa.BufferOutputStream()
+                    pa_csv.write_csv(piece, sink, options)
+                    copy.write(sink.getvalue())
+            return
+        placeholders = ", ".join(["%s"] * rows.num_columns)
+        sql = f"INSERT INTO {quoted(table)} ({columns}) VALUES ({placeholders})"
+        start = 0
+        for piece in rows.to_batches(max_chunksize=INSERT_ROWS_AT_ONCE):
+            values = [column.to_pylist() for column in piece.columns]
+            if first_id is not None:
+                values.append(range(first_id + start, first_id + start + len(piece)))
+                start += len(piece)
+            cursor.executemany(sql, list(zip(*values, strict=True)))
