@@ -48,7 +48,7 @@ def is_partitioned() -> bool:
 
 def new_batch_table(cursor, batch_id: int) -> str:
     """An empty table shaped like the lines table, not yet part of it; returns its name. The
-    id column takes its default from the shared sequence, so COPY may leave ids out."""
+    id column keeps the shared sequence as its default, for writers that leave ids out."""
     name = partition_name(batch_id)
     cursor.execute(f"CREATE TABLE {_quote(name)} (LIKE {_quote(LINES)} INCLUDING DEFAULTS)")
     return name

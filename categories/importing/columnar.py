@@ -32,6 +32,7 @@ from categories.importing.validation import (
     key,
     name_in,
     supplier_key,
+    unit_may_be_used,
     unit_name_in,
 )
 
@@ -175,7 +176,7 @@ def check_columns(
 
     def unit(text):
         name = unit_name_in(text, spec)
-        if not name or (key(name) not in reference.units and not spec.create_missing_units):
+        if not name or not unit_may_be_used(name, spec, reference):
             refuse(f"business unit {text!r}")
         return name
 
@@ -183,13 +184,12 @@ def check_columns(
     dates = per_distinct(cells("date"), checked_date, pa.string())
     currencies = per_distinct(cells("currency"), checked_currency, pa.string())
     supplier_cells, unit_cells = Distinct(cells("supplier")), Distinct(cells("business_unit"))
-    suppliers = {}
-    for text in supplier_cells.values:
-        name = supplier(text)
+    supplier_of = {text: supplier(text) for text in supplier_cells.values}
+    unit_of = {text: unit(text) for text in unit_cells.values}
+    suppliers, unit_names = {}, {}
+    for name in supplier_of.values():  # in the order the file first spells them
         suppliers.setdefault(supplier_key(name), name[:255])
-    unit_names = {}
-    for text in unit_cells.values:
-        name = unit(text)
+    for name in unit_of.values():
         unit_names.setdefault(key(name), name[:200])
     limits = dict(TEXT_LIMITS)
     texts = {name: cells(name) for name in ("gl_account", "description", "document_reference")}
@@ -203,10 +203,10 @@ def check_columns(
             "original_amount": amounts,
             "currency": currencies,
             "supplier_key": supplier_cells.map(
-                lambda text: supplier_key(supplier(text)), pa.string()
+                lambda text: supplier_key(supplier_of[text]), pa.string()
             ),
-            "supplier_name": supplier_cells.map(lambda text: supplier(text)[:255], pa.string()),
-            "unit_key": unit_cells.map(lambda text: key(unit(text)), pa.string()),
+            "supplier_name": supplier_cells.map(lambda text: supplier_of[text][:255], pa.string()),
+            "unit_key": unit_cells.map(lambda text: key(unit_of[text]), pa.string()),
             "category_id": per_distinct(
                 cells("category"), lambda text: category_in(text, reference), pa.int64()
             ),

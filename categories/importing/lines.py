@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from categories.importing.columnar import per_distinct
+from categories.importing.columnar import Distinct, per_distinct
 
 # The lines table's columns in the order an import writes them (the id comes from the table).
 STORED_LINE = pa.schema(
@@ -56,13 +56,11 @@ def stored_lines(
     checked: pa.Table, supplier_ids: dict, unit_ids: dict, rules: Rules, batch_id: int
 ) -> pa.Table:
     """The rows to store for checked lines (CHECKED_LINE), in STORED_LINE's columns."""
-    keys = checked["supplier_key"]
-    supplier = per_distinct(keys, supplier_ids.__getitem__, pa.int64())
+    suppliers = Distinct(checked["supplier_key"])
+    supplier = suppliers.map(supplier_ids.__getitem__, pa.int64())
     category = [checked["category_id"]]
     if rules.by_supplier:
-        category.append(
-            per_distinct(keys, lambda k: rules.by_supplier.get(supplier_ids[k]), pa.int64())
-        )
+        category.append(suppliers.map(lambda k: rules.by_supplier.get(supplier_ids[k]), pa.int64()))
     if rules.by_gl_account:
         category.append(per_distinct(checked["gl_account"], rules.by_gl_account.get, pa.int64()))
     if rules.keywords:

@@ -43,6 +43,7 @@ from categories.importing.validation import (
     LINE_COLUMNS,
     UNASSIGNED_UNIT,
     Reference,
+    column_indexes,
     key,
     validate_rows,
 )
@@ -108,14 +109,14 @@ def duplicate_message(batch: ImportBatch) -> str:
     )
 
 
-def job_table(job: ImportJob):
-    """The job's file as a table: for a workbook, the sheet chosen."""
-    return read_table(Path(job.stored_path).read_bytes(), job.file_name, job.sheet or None)
+def job_table(job: ImportJob, sheet: str = ""):
+    """The job's file as a table: for a workbook, `sheet` or else the sheet chosen."""
+    return read_table(Path(job.stored_path).read_bytes(), job.file_name, sheet or job.sheet or None)
 
 
 def choose_sheet(job: ImportJob, sheet: str):
     """Read another sheet of the job's workbook: its header row becomes the job's."""
-    table = read_table(Path(job.stored_path).read_bytes(), job.file_name, sheet)
+    table = job_table(job, sheet)
     job.sheet, job.headers = table.sheet, table.headers
     job.save(update_fields=["sheet", "headers"])
 
@@ -234,7 +235,7 @@ def _check(job: ImportJob) -> CheckedLines:
 
 
 def _check_row_by_row(job: ImportJob, table, spec, reference) -> CheckedLines:
-    indexes = {name: table.headers.index(header) for name, header in spec.columns.items() if header}
+    indexes = column_indexes(table.headers, spec)
     errors, error_count, rows_seen, skipped = [], 0, 0, 0
     rejected = io.StringIO()
     rejected_writer = csv.writer(rejected)

@@ -87,6 +87,11 @@ def unit_name_in(text: str, spec: MappingSpec) -> str:
     return name_in(text) or (UNASSIGNED_UNIT if spec.create_missing_units else "")
 
 
+def unit_may_be_used(name: str, spec: MappingSpec, reference: Reference) -> bool:
+    """A unit the workbench has, or one the mapping says to create."""
+    return key(name) in reference.units or spec.create_missing_units
+
+
 def category_in(text: str, reference: Reference) -> int | None:
     name = name_in(text)
     return reference.categories.get(key(name)) if name else None
@@ -144,7 +149,7 @@ def validate_row(
             "no business unit given (tick 'create missing business units' on the mapping to "
             f"keep such lines under {UNASSIGNED_UNIT!r})",
         )
-    elif unit_key not in reference.units and not spec.create_missing_units:
+    elif not unit_may_be_used(unit_name, spec, reference):
         error(
             "business_unit",
             f"no business unit has the code or name {unit_name!r} "
@@ -257,7 +262,7 @@ def validate_rows(
     units = {}
     for text in set(column["business_unit"]):
         name = unit_name_in(text, spec)
-        if name and (key(name) in reference.units or spec.create_missing_units):
+        if name and unit_may_be_used(name, spec, reference):
             units[text] = (key(name), name[:200])
     categories = {text: category_in(text, reference) for text in set(column["category"])}
     date_values = list(map(dates.get, column["date"]))

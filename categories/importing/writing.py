@@ -34,24 +34,19 @@ def write_batch_lines(batch: ImportBatch, lines: pa.Table, seconds: dict | None 
         with timed(seconds, "lines"):
             write_rows(SpendLine._meta.db_table, lines)
         return
+    # The batch numbers its own lines (see categories.partitions), in the file's order.
+    first = partitions.first_line_id(batch.pk)
+    lines = lines.append_column(
+        "id", pa.array(np.arange(first, first + lines.num_rows, dtype=np.int64))
+    )
     with connection.cursor() as cursor:
         table = partitions.new_batch_table(cursor, batch.pk)
         with timed(seconds, "lines"):
-            write_rows(
-                table,
-                lines,
-                order=in_category_order(lines),
-                first_id=partitions.first_line_id(batch.pk),
-                new_table=True,
-            )
+            write_rows(table, lines, order=in_category_order(lines), new_table=True)
         with timed(seconds, "indexes and keys"):
             partitions.index_and_check_batch_table(cursor, batch.pk)
         with timed(seconds, "attach"):
             partitions.attach_batch_table(cursor, batch.pk)
-
-
-def _numbers(first: int, count: int) -> pa.Array:
-    return pa.array(np.arange(first, first + count, dtype=np.int64))
 
 
 # COPY takes the rows in pieces this long, each turned into CSV by Arrow.
@@ -59,22 +54,14 @@ COPY_ROWS_AT_ONCE = 100_000
 INSERT_ROWS_AT_ONCE = 5_000
 
 
-def write_rows(
-    table: str,
-    rows: pa.Table,
-    order: pa.Array | None = None,
-    first_id: int | None = None,
-    new_table=False,
-):
+def write_rows(table: str, rows: pa.Table, order: pa.Array | None = None, new_table=False):
     """Append an Arrow table's rows to a database table with columns of the same names: COPY
     in CSV on PostgreSQL (Arrow writes NULL as an empty field and quotes every text, so an
     empty text stays empty), batched inserts elsewhere. `order`: row positions to write in.
-    `first_id`: number the rows from it, in the order written, in an "id" column.
     `new_table`: the table was made in this transaction, so PostgreSQL may write the rows
     frozen, sparing every later reader (the index builds first) from marking them visible."""
     quoted = connection.ops.quote_name
-    names = [*rows.column_names, *(["id"] if first_id is not None else [])]
-    columns = ", ".join(quoted(name) for name in names)
+    columns = ", ".join(quoted(name) for name in rows.column_names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             options = pa_csv.WriteOptions(include_header=False)
@@ -91,18 +78,12 @@ def write_rows(
                         if order is None
                         else rows.take(order.slice(start, COPY_ROWS_AT_ONCE))
                     )
-                    if first_id is not None:
-                        piece = piece.append_column("id", _numbers(first_id + start, len(piece)))
                     sink = pa.BufferOutputStream()
                     pa_csv.write_csv(piece, sink, options)
                     copy.write(sink.getvalue())
             return
         placeholders = ", ".join(["%s"] * rows.num_columns)
         sql = f"INSERT INTO {quoted(table)} ({columns}) VALUES ({placeholders})"
-        start = 0
         for piece in rows.to_batches(max_chunksize=INSERT_ROWS_AT_ONCE):
             values = [column.to_pylist() for column in piece.columns]
-            if first_id is not None:
-                values.append(range(first_id + start, first_id + start + len(piece)))
-                start += len(piece)
             cursor.executemany(sql, list(zip(*values, strict=True)))
