@@ -34,10 +34,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from categories import cube  # noqa: E402
-from categories.filters import cube_filter_from  # noqa: E402
-from categories.models import Category, SpendLine, SpendSummary  # noqa: E402
-from categories.summary import default_period, refresh_spend_summary  # noqa: E402
+from categories.models import Category  # noqa: E402
+from spend import cube  # noqa: E402
+from spend.filters import cube_filter_from  # noqa: E402
+from spend.models import SpendLine, SpendSummary  # noqa: E402
+from spend.summary import default_period, refresh_spend_summary  # noqa: E402
 from stakeholders.models import BusinessUnit  # noqa: E402
 from suppliers.models import Supplier  # noqa: E402
 
@@ -261,8 +262,8 @@ def bench_import():
     temporary table, which does not, is timed too. The batch is undone afterwards."""
     import tempfile
 
-    from categories.importing.storing import run_job, save_upload, undo_batch
-    from categories.models import ColumnMapping, ImportJob
+    from spend.importing.storing import run_job, save_upload, undo_batch
+    from spend.models import ColumnMapping, ImportJob
 
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "bench-import.csv"

@@ -30,7 +30,7 @@ from django.db.models import Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from categories.models import SpendLine  # noqa: E402
+from spend.models import SpendLine  # noqa: E402
 from suppliers.merging import merge_suppliers, undo_merge  # noqa: E402
 from suppliers.models import Supplier  # noqa: E402
 

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "template_partials",
     "workbench",
     "categories",
+    "spend",
+    "plans",
     "suppliers",
     "stakeholders",
     "portfolio",

@@ -3,7 +3,7 @@ levels look like and the statements that climb them."""
 
 from django.contrib import admin
 
-from categories.models import (
+from portfolio.models import (
     MaturityAssessment,
     MaturityDescriptor,
     MaturityDimension,

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from categories import maturity
+from portfolio import maturity
 
 BOLD = Font(bold=True)
 

@@ -3,7 +3,7 @@ returns a plotly figure."""
 
 import plotly.graph_objects as go
 
-from categories import maturity
+from portfolio import maturity
 from workbench.charts import PALETTE
 
 

@@ -8,16 +8,16 @@ import datetime
 import numpy as np
 from django.db import transaction
 
-from categories import cube, maturity
-from categories.maturity_wording import ensure_maturity_model
-from categories.models import (
-    Category,
+from categories.models import Category
+from portfolio import evidence, maturity
+from portfolio.maturity_wording import ensure_maturity_model
+from portfolio.models import (
     MaturityAssessment,
     MaturityDescriptor,
     MaturityDimension,
     MaturityScore,
 )
-from portfolio import evidence
+from spend import cube
 
 # Months before the latest assessment: a year ago, six months ago, now.
 ROUNDS_BACK = (12, 6, 0)

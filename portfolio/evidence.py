@@ -12,8 +12,10 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
-from categories import cube, maturity
-from categories.models import CategoryPlan, Initiative, KraljicAssessment, SpendSummary
+from plans.models import CategoryPlan, Initiative
+from portfolio import maturity
+from spend import cube
+from spend.models import KraljicAssessment, SpendSummary
 from stakeholders import queries as stakeholder_queries
 from stakeholders.models import EngagementEntry, Priority, SurveyResponse, SurveyRound
 from stakeholders.satisfaction import NetPromoterScore

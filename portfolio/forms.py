@@ -4,7 +4,7 @@ the manager settles on and a note."""
 from django import forms
 from django.utils import timezone
 
-from categories import maturity
+from portfolio import maturity
 
 TAKE_SUGGESTION = ""
 

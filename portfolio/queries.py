@@ -8,13 +8,12 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Sum
 
-from categories import cube, maturity, planning
-from categories.models import (
-    CategoryPlan,
-    MaturityDimension,
-    MaturityScore,
-    SpendSummary,
-)
+from plans import queries as planning
+from plans.models import CategoryPlan
+from portfolio import maturity
+from portfolio.models import MaturityDimension, MaturityScore
+from spend import cube
+from spend.models import SpendSummary
 from stakeholders import queries as stakeholder_queries
 from stakeholders.models import SurveyRating, SurveyResponse, SurveyRound
 from stakeholders.satisfaction import NetPromoterScore
@@ -165,7 +164,7 @@ def spend_under_management(period) -> dict:
 
 def savings_for_year(year: int) -> dict | None:
     """Target, risk-adjusted pipeline and realised value of fiscal `year`, hard savings, cost
-    avoidance and revenue apart: the figures of the savings page (categories.planning), so the
+    avoidance and revenue apart: the figures of the savings page (plans.queries), so the
     tile and the page it opens agree. None when no plan touches the year."""
     rows = planning.savings_by_year({}, planning.stage_probabilities())
     row = next((row for row in rows if row.year == year), None)

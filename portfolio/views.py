@@ -8,15 +8,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from categories import cube, maturity
-from categories.models import (
+from portfolio import board_pack, charts, evidence, maturity, queries
+from portfolio.forms import AssessmentForm
+from portfolio.models import (
     MaturityAssessment,
     MaturityDescriptor,
     MaturityDimension,
     MaturityScore,
 )
-from portfolio import board_pack, charts, evidence, queries
-from portfolio.forms import AssessmentForm
+from spend import cube
 from workbench.charts import figure_html
 from workbench.exports import EXPORT_FORMATS, export_response
 from workbench.permissions import (

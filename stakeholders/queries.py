@@ -3,8 +3,9 @@
 from django.db.models import Avg, Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from categories import cube
-from categories.models import Category, SpendSummary
+from categories.models import Category
+from spend import cube
+from spend.models import SpendSummary
 from stakeholders import satisfaction
 from stakeholders.models import (
     BusinessUnit,

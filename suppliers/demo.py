@@ -9,8 +9,9 @@ import numpy as np
 from django.db.models import Sum
 from django.utils import timezone
 
-from categories import cube
-from categories.models import Category, SpendSummary
+from categories.models import Category
+from spend import cube
+from spend.models import SpendSummary
 from stakeholders.models import BusinessUnit
 from suppliers import queries
 from suppliers.models import (

@@ -12,7 +12,7 @@ from django.db.models import Count, ForeignKey, OneToOneField, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from categories.models import ClassificationRule, SpendLine, SpendSummary
+from spend.models import ClassificationRule, SpendLine, SpendSummary
 from suppliers.models import Supplier, SupplierAlias, SupplierMerge
 from suppliers.names import normalise
 

@@ -8,9 +8,10 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from categories import cube
-from categories.models import Category, SpendSummary
-from categories.summary import kraljic_positions
+from categories.models import Category
+from spend import cube
+from spend.models import SpendSummary
+from spend.summary import kraljic_positions
 from suppliers import scorecards, segmentation
 from suppliers.models import (
     MONITOR,

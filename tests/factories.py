@@ -9,8 +9,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from categories.models import Category, SpendLine
-from categories.summary import refresh_spend_summary
+from categories.models import Category
+from spend.models import SpendLine
+from spend.summary import refresh_spend_summary
 from stakeholders.models import BusinessUnit, ValueDriver
 from suppliers.models import Supplier
 from workbench.roles import ADMINISTRATOR, BUSINESS_UNIT_LEAD, CATEGORY_MANAGER, CPO

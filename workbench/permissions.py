@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from categories.models import Category, SpendSummary
+from categories.models import Category
+from spend.models import SpendSummary
 from stakeholders.models import BusinessUnit, ServiceAgreement, SurveyResponse, SurveyRound
 from suppliers.models import Supplier
 from workbench.roles import ADMINISTRATOR, CATEGORY_MANAGER, CPO, has_role, is_procurement
@@ -165,7 +166,7 @@ def require_importer(request):
 
 
 def import_job_for_user(request, pk: int):
-    from categories.models import ImportJob
+    from spend.models import ImportJob
 
     require_importer(request)
     jobs = ImportJob.objects.select_related("mapping", "batch", "created_by")
@@ -297,7 +298,8 @@ def undoable_merge_for_user(request, pk: int):
 def readable_plans(user):
     from django.db.models import Exists, OuterRef
 
-    from categories.models import CategoryPlan, SpendSummary
+    from plans.models import CategoryPlan
+    from spend.models import SpendSummary
 
     plans = CategoryPlan.objects.select_related("category", "category__owner", "approved_by")
     if is_procurement(user):
@@ -330,7 +332,7 @@ def editable_plan_for_user(request, pk: int):
 
 def initiative_for_user(request, pk: int):
     """An initiative (with its plan) and whether the user may change it."""
-    from categories.models import Initiative
+    from plans.models import Initiative
 
     initiative = get_object_or_404(Initiative.objects.select_related("plan", "owner"), pk=pk)
     plan, may_change = plan_for_user(request, initiative.plan_id)
@@ -351,7 +353,7 @@ def require_plan_approver(request):
 
 
 def plan_roles(user, plan) -> set:
-    """The parts the user plays in a plan's workflow: "owner", "cpo" (see categories.plans)."""
+    """The parts the user plays in a plan's workflow: "owner", "cpo" (see plans.alignment)."""
     roles = set()
     if may_change_plan(user, plan):
         roles.add("owner")

@@ -4,8 +4,10 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
-from categories import charts, cube, panels, planning
-from categories.models import Category, ImportBatch
+from categories.models import Category
+from plans import queries as planning
+from spend import charts, cube, panels
+from spend.models import ImportBatch
 from stakeholders import queries as stakeholder_queries
 from stakeholders.models import BusinessUnit, SurveyRound, ValueDriver
 from workbench.charts import figure_html

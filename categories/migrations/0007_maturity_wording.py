@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from categories.maturity_wording import ensure_maturity_model
+from portfolio.maturity_wording import ensure_maturity_model
 
 
 def write_wording(apps, schema_editor):

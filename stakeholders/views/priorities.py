@@ -8,8 +8,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from categories import cube
 from categories.models import Category
+from spend import cube
 from stakeholders import ahp, charts, queries
 from stakeholders.forms import PairwiseForm, PointsForm, judgement_text
 from stakeholders.models import Priority, PriorityWeight, ValueDriver

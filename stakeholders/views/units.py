@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.shortcuts import render
 
-from categories import cube, panels
+from spend import cube, panels
 from stakeholders.models import ValueDriver
 from workbench.permissions import unit_for_user, visible_units
 

@@ -9,8 +9,8 @@ from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-from categories import cube, panels
 from categories.models import Category
+from spend import cube, panels
 from suppliers import charts, queries, scorecards
 from suppliers.models import (
     ELEMENTS,

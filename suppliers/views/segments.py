@@ -5,7 +5,7 @@ from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 
-from categories import cube
+from spend import cube
 from suppliers import charts, queries
 from suppliers.forms import SegmentForm
 from suppliers.models import SEGMENT_NAMES, SegmentDecision

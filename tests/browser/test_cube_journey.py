@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from categories import summary
-from categories.summary import CubeFilter
+from spend import summary
+from spend.summary import CubeFilter
 from tests.browser.conftest import save_screenshot
 from tests.factories import add_spend
 from workbench.templatetags.workbench_format import money

@@ -6,9 +6,9 @@ import datetime
 
 from playwright.sync_api import expect
 
-from categories import maturity
-from categories.maturity_wording import ensure_maturity_model
-from categories.models import MaturityDescriptor, MaturityDimension
+from portfolio import maturity
+from portfolio.maturity_wording import ensure_maturity_model
+from portfolio.models import MaturityDescriptor, MaturityDimension
 from tests.browser.conftest import save_screenshot
 from tests.factories import add_spend
 from tests.portfolio.builders import assess

@@ -2,8 +2,8 @@
 
 from playwright.sync_api import expect
 
-from categories import cube
 from categories.models import Category
+from spend import cube
 from tests.browser.conftest import save_screenshot
 from tests.factories import add_spend
 from workbench.templatetags.workbench_format import money

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from categories.models import ImportJob, SpendLine
+from spend.models import ImportJob, SpendLine
 from tests.browser.conftest import save_screenshot
 
 HEADER = "Invoice Date,Vendor Name,Net Amount,Cost Centre,GL Account,Description,Invoice Number"

@@ -6,10 +6,10 @@ import re
 
 from playwright.sync_api import expect
 
-from categories.models import CategoryPlan, PlanVersion
+from plans.models import CategoryPlan, PlanVersion
 from tests.browser.conftest import save_screenshot
-from tests.categories.plan_builders import give_priorities
 from tests.factories import add_spend
+from tests.plans.plan_builders import give_priorities
 
 
 def add_initiative(page, title, impacts, **money):

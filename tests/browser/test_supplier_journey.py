@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.db.models import Sum
 from playwright.sync_api import expect
 
-from categories.models import SpendLine
-from categories.summary import refresh_spend_summary
+from spend.models import SpendLine
+from spend.summary import refresh_spend_summary
 from suppliers.models import Evaluation, Supplier, SupplierAlias
 from tests.browser.conftest import save_screenshot
 from tests.factories import add_spend

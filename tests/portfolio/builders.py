@@ -8,15 +8,15 @@ IT 3,000 (Manufacturing 2,250 on hardware, Finance 750 on software) and Faciliti
 import datetime
 from decimal import Decimal
 
-from categories.maturity_wording import ensure_maturity_model
-from categories.models import (
+from portfolio.maturity_wording import ensure_maturity_model
+from portfolio.models import (
     MaturityAssessment,
     MaturityDescriptor,
     MaturityDimension,
     MaturityScore,
-    SpendLine,
 )
-from categories.summary import refresh_spend_summary
+from spend.models import SpendLine
+from spend.summary import refresh_spend_summary
 
 DAY = datetime.date(2026, 10, 15)
 

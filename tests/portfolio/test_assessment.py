@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from categories import maturity
-from categories.models import MaturityAssessment, MaturityScore
+from portfolio import maturity
+from portfolio.models import MaturityAssessment, MaturityScore
 from stakeholders.models import Priority
 from tests.portfolio.builders import add_round_spend
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from categories import maturity
+from portfolio import maturity
 from tests.factories import add_spend
 from tests.portfolio.builders import add_round_spend, assess
 
@@ -132,12 +132,12 @@ def test_dashboard_queries_are_the_same_with_one_or_many_assessments(
 
 
 def test_an_administrator_rewords_a_level_and_the_model_page_shows_it(client, assessed):
-    from categories.models import MaturityDescriptor, MaturityDimension
+    from portfolio.models import MaturityDescriptor, MaturityDimension
 
     dimension = MaturityDimension.objects.get(key=maturity.SPEND_INSIGHT)
     descriptor = MaturityDescriptor.objects.get(dimension=dimension, level=2)
     client.force_login(assessed.administrator)
-    change_url = reverse("admin:categories_maturitydimension_change", args=[dimension.pk])
+    change_url = reverse("admin:portfolio_maturitydimension_change", args=[dimension.pk])
     form = client.get(change_url)
     assert form.status_code == 200
     data = {
@@ -198,8 +198,8 @@ def test_portfolio_pages_cost_the_same_queries_with_ten_or_ten_thousand_lines(
 
 
 def test_before_any_import_or_assessment_the_pages_say_so(client, company):
-    from categories.maturity_wording import ensure_maturity_model
-    from categories.models import MaturityDescriptor, MaturityDimension
+    from portfolio.maturity_wording import ensure_maturity_model
+    from portfolio.models import MaturityDescriptor, MaturityDimension
 
     ensure_maturity_model(MaturityDimension, MaturityDescriptor)
     client.force_login(company.cpo)

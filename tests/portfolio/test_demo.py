@@ -4,9 +4,8 @@ import datetime
 
 import numpy as np
 
-from categories import maturity
-from categories.models import MaturityAssessment, MaturityScore
-from portfolio import demo
+from portfolio import demo, maturity
+from portfolio.models import MaturityAssessment, MaturityScore
 from tests.factories import add_spend
 
 

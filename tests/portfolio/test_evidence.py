@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from categories import cube, maturity
-from categories.models import CategoryPlan, Initiative, KraljicAssessment
-from portfolio import evidence
+from plans.models import CategoryPlan, Initiative
+from portfolio import evidence, maturity
+from spend import cube
+from spend.models import KraljicAssessment
 from stakeholders.models import EngagementEntry, Priority
 from suppliers.models import STRATEGIC_PARTNER, RelationshipPlan, SupplierEngagement
 from tests.portfolio.builders import add_round_spend

@@ -8,12 +8,12 @@ import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
-from categories.models import ClassificationRule, SpendLine, SpendSummary
-from categories.summary import refresh_spend_summary
+from spend.models import ClassificationRule, SpendLine, SpendSummary
+from spend.summary import refresh_spend_summary
 from stakeholders.models import BusinessUnit
 from suppliers.merging import MergeRefused, merge_suppliers, undo_merge
 from suppliers.models import Contract, Supplier, SupplierAlias, SupplierMerge
-from tests.categories.import_support import csv_bytes, import_file, imports_in_tmp
+from tests.spend.import_support import csv_bytes, import_file, imports_in_tmp
 from tests.suppliers.builders import add_evaluation, add_plan
 
 __all__ = ["imports_in_tmp"]
@@ -72,7 +72,7 @@ def test_merge_moves_all_spend_and_keeps_totals_equal(company_with_spend):
     )
     softcat.refresh_from_db()
     assert softcat.identifiers == {"vat": "GB999"}
-    assert merge.moved["categories.spendline.supplier"]
+    assert merge.moved["spend.spendline.supplier"]
 
 
 def test_undo_puts_back_exactly_what_moved(company_with_spend):

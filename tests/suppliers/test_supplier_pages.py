@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from categories.models import SpendLine
-from categories.summary import refresh_spend_summary
+from spend.models import SpendLine
+from spend.summary import refresh_spend_summary
 from suppliers.models import (
     Contract,
     Evaluation,

@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from categories.models import Category, ImportBatch, SpendLine
+from categories.models import Category
+from spend.models import ImportBatch, SpendLine
 from stakeholders.models import BusinessUnit, ValueDriver
 from suppliers.models import Supplier
 from suppliers.names import normalise

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.categories.plan_builders import plan_args
 from tests.factories import add_spend
+from tests.plans.plan_builders import plan_args
 from tests.suppliers.builders import supplier_args
 from tests.workbench.test_role_matrix import _stakeholder_args
 
@@ -16,10 +16,10 @@ PAGES = [
     ("categories:list", [], "manager"),
     ("categories:detail", ["IT"], "manager"),
     ("categories:edit", ["IT"], "manager"),
-    ("categories:cube", [], "manager"),
-    ("categories:cube_lines", [], "manager"),
-    ("categories:kraljic", [], "manager"),
-    ("categories:kraljic_position", ["IT"], "manager"),
+    ("spend:cube", [], "manager"),
+    ("spend:cube_lines", [], "manager"),
+    ("spend:kraljic", [], "manager"),
+    ("spend:kraljic_position", ["IT"], "manager"),
     ("suppliers:list", [], "manager"),
     ("suppliers:detail", ["first-supplier"], "manager"),
     ("suppliers:detail", ["first-supplier"], "unit_lead"),
@@ -48,23 +48,23 @@ PAGES = [
     ("stakeholders:agreements", [], "unit_lead"),
     ("stakeholders:agreement", ["mfg-agreement"], "unit_lead"),
     ("stakeholders:engagement", [], "cpo"),
-    ("categories:imports", [], "manager"),
-    ("categories:unclassified", [], "manager"),
-    ("categories:supplier_matches", [], "administrator"),
-    ("categories:exchange_rates", [], "administrator"),
-    ("categories:classification_rules", [], "manager"),
+    ("spend:imports", [], "manager"),
+    ("spend:unclassified", [], "manager"),
+    ("spend:supplier_matches", [], "administrator"),
+    ("spend:exchange_rates", [], "administrator"),
+    ("spend:classification_rules", [], "manager"),
     # Category plans (the plan page itself, with its eight sections, has its own bound in
     # tests/categories/test_plan_queries.py).
-    ("categories:plan_list", [], "cpo"),
-    ("categories:plan_list", [], "unit_lead"),
-    ("categories:plan_create", [], "manager"),
-    ("categories:plan_savings", [], "cpo"),
-    ("categories:stage_probabilities", [], "cpo"),
-    ("categories:plan_edit", ["it-plan"], "manager"),
-    ("categories:plan_endorse", ["it-plan"], "unit_lead"),
-    ("categories:initiative_create", ["it-plan"], "manager"),
-    ("categories:initiative_edit", ["it-initiative"], "manager"),
-    ("categories:initiative_realised", ["it-initiative"], "manager"),
+    ("plans:plan_list", [], "cpo"),
+    ("plans:plan_list", [], "unit_lead"),
+    ("plans:plan_create", [], "manager"),
+    ("plans:plan_savings", [], "cpo"),
+    ("plans:stage_probabilities", [], "cpo"),
+    ("plans:plan_edit", ["it-plan"], "manager"),
+    ("plans:plan_endorse", ["it-plan"], "unit_lead"),
+    ("plans:initiative_create", ["it-plan"], "manager"),
+    ("plans:initiative_edit", ["it-initiative"], "manager"),
+    ("plans:initiative_realised", ["it-initiative"], "manager"),
 ]
 MAX_QUERIES = 14
 

@@ -7,7 +7,7 @@ The matrix is the written answer to "who may see what"; a URL added without a ro
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.categories.plan_builders import plan_args
+from tests.plans.plan_builders import plan_args
 from tests.suppliers.builders import supplier_args
 
 ROLES = ["anonymous", "manager", "othermanager", "unitlead", "otherlead", "cpo", "admin", "nobody"]
@@ -17,24 +17,24 @@ ROLES = ["anonymous", "manager", "othermanager", "unitlead", "otherlead", "cpo",
 MATRIX = [
     # Category plans: procurement and unit leads read; the category's owner edits; the CPO
     # approves and sets α (POSTs); an affected unit's lead endorses. "it-plan" is in review.
-    ("categories:plan_list", [], [302, 200, 200, 200, 200, 200, 200, 403]),
-    ("categories:plan_create", [], [302, 200, 200, 403, 403, 302, 200, 403]),
-    ("categories:plan_savings", [], [302, 200, 200, 403, 403, 200, 200, 403]),
-    ("categories:stage_probabilities", [], [302, 200, 200, 403, 403, 200, 200, 403]),
-    ("categories:plan_detail", ["it-plan"], [302, 200, 200, 200, 404, 200, 200, 404]),
-    ("categories:plan_print", ["it-plan"], [302, 200, 200, 200, 404, 200, 200, 404]),
-    ("categories:plan_edit", ["it-plan"], [302, 200, 403, 403, 404, 403, 200, 404]),
-    ("categories:plan_endorse", ["it-plan"], [302, 403, 403, 200, 404, 403, 403, 404]),
-    ("categories:plan_alpha", ["it-plan"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("plans:plan_list", [], [302, 200, 200, 200, 200, 200, 200, 403]),
+    ("plans:plan_create", [], [302, 200, 200, 403, 403, 302, 200, 403]),
+    ("plans:plan_savings", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("plans:stage_probabilities", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("plans:plan_detail", ["it-plan"], [302, 200, 200, 200, 404, 200, 200, 404]),
+    ("plans:plan_print", ["it-plan"], [302, 200, 200, 200, 404, 200, 200, 404]),
+    ("plans:plan_edit", ["it-plan"], [302, 200, 403, 403, 404, 403, 200, 404]),
+    ("plans:plan_endorse", ["it-plan"], [302, 403, 403, 200, 404, 403, 403, 404]),
+    ("plans:plan_alpha", ["it-plan"], [302, 405, 405, 405, 405, 405, 405, 405]),
     (
-        "categories:plan_transition",
+        "plans:plan_transition",
         ["it-plan", "approve"],
         [302, 405, 405, 405, 405, 405, 405, 405],
     ),
-    ("categories:initiative_create", ["it-plan"], [302, 200, 403, 403, 404, 403, 200, 404]),
-    ("categories:initiative_edit", ["it-initiative"], [302, 200, 403, 403, 404, 403, 200, 404]),
+    ("plans:initiative_create", ["it-plan"], [302, 200, 403, 403, 404, 403, 200, 404]),
+    ("plans:initiative_edit", ["it-initiative"], [302, 200, 403, 403, 404, 403, 200, 404]),
     (
-        "categories:initiative_realised",
+        "plans:initiative_realised",
         ["it-initiative"],
         [302, 200, 403, 403, 404, 403, 200, 404],
     ),
@@ -46,10 +46,10 @@ MATRIX = [
     ("categories:detail", ["FM.CLEAN"], [302, 200, 200, 404, 200, 200, 200, 404]),
     ("categories:edit", ["IT"], [302, 200, 403, 403, 404, 403, 200, 404]),
     ("categories:edit", ["FM"], [302, 403, 200, 404, 403, 403, 200, 404]),
-    ("categories:cube", [], [302, 200, 200, 403, 403, 200, 200, 403]),
-    ("categories:cube_lines", [], [302, 200, 200, 403, 403, 200, 200, 403]),
-    ("categories:kraljic", [], [302, 200, 200, 403, 403, 200, 200, 403]),
-    ("categories:kraljic_position", ["IT"], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("spend:cube", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("spend:cube_lines", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("spend:kraljic", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("spend:kraljic_position", ["IT"], [302, 200, 200, 403, 403, 200, 200, 403]),
     # Suppliers: procurement reads all; a unit lead sees (and rates) the suppliers their unit
     # buys from; a category manager changes suppliers with spend in their categories.
     ("suppliers:list", [], [302, 200, 200, 200, 200, 200, 200, 403]),
@@ -63,7 +63,7 @@ MATRIX = [
     ("suppliers:scorecard", ["mfg-evaluation"], [302, 200, 200, 200, 404, 200, 200, 403]),
     ("suppliers:idea_status", ["dell-idea"], [302, 405, 405, 405, 405, 405, 405, 405]),
     (
-        "categories:initiative_from_source",
+        "plans:initiative_from_source",
         ["idea", "dell-idea"],
         [302, 200, 200, 403, 403, 200, 200, 403],
     ),
@@ -79,16 +79,16 @@ MATRIX = [
     ("suppliers:idea_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
     ("suppliers:risk_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
     # Spend imports: administrators and category managers; undo and store-valid are POSTs.
-    ("categories:imports", [], [302, 200, 200, 403, 403, 403, 200, 403]),
-    ("categories:import_job", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
-    ("categories:import_rejected", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
-    ("categories:import_store_valid", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
-    ("categories:import_sheet", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
-    ("categories:import_undo", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
-    ("categories:supplier_matches", [], [302, 200, 200, 403, 403, 403, 200, 403]),
-    ("categories:unclassified", [], [302, 200, 200, 403, 403, 403, 200, 403]),
-    ("categories:exchange_rates", [], [302, 200, 200, 403, 403, 403, 200, 403]),
-    ("categories:classification_rules", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("spend:imports", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("spend:import_job", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("spend:import_rejected", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("spend:import_store_valid", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("spend:import_sheet", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("spend:import_undo", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("spend:supplier_matches", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("spend:unclassified", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("spend:exchange_rates", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("spend:classification_rules", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("stakeholders:units", [], [302, 200, 200, 200, 200, 200, 200, 200]),
     ("stakeholders:unit", ["MFG"], [302, 200, 200, 200, 404, 200, 200, 404]),
     ("stakeholders:unit", ["FIN"], [302, 200, 200, 404, 200, 200, 200, 404]),
@@ -162,7 +162,7 @@ def _resolve_args(args, company):
 
 
 def _refused_import():
-    from categories.models import ImportJob
+    from spend.models import ImportJob
 
     return ImportJob.objects.create(
         file_name="spend.csv",

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from categories.models import CategoryPlan, PlanEndorsement
-from tests.categories.plan_builders import make_plan
+from plans.models import CategoryPlan, PlanEndorsement
+from tests.plans.plan_builders import make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def test_a_plan_in_review_that_affects_the_unit_waits_for_its_lead(client, compa
     plan = make_plan(company, status=CategoryPlan.IN_REVIEW, with_finance=False)
     client.force_login(company.unit_lead)
     response = client.get(reverse("home"))
-    assert reverse("categories:plan_detail", args=[plan.pk]) in response.text
+    assert reverse("plans:plan_detail", args=[plan.pk]) in response.text
     assert "affects Manufacturing" in response.text
 
 

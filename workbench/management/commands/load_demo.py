@@ -19,10 +19,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED, ProtectedError, RestrictedError
 
-from categories import partitions, plans_demo
-from categories.models import Category, ImportBatch, SpendLine
-from categories.summary import refresh_spend_summary
+from categories.models import Category
+from plans import demo as plans_demo
 from portfolio import demo as portfolio_demo
+from spend import partitions
+from spend.models import ImportBatch, SpendLine
+from spend.summary import refresh_spend_summary
 from stakeholders import demo as stakeholder_demo
 from stakeholders.models import BusinessUnit, ValueDriver
 from suppliers import demo as supplier_demo

@@ -1,0 +1,108 @@
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+
+from categories.forms import CategoryForm
+from categories.models import Category
+from spend import cube, panels
+from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.permissions import (
+    category_for_user,
+    editable_category_for_user,
+    may_change_category,
+    require_procurement,
+)
+from workbench.roles import ADMINISTRATOR, has_role
+
+
+def category_list(request):
+    """The whole taxonomy with each node's subtree spend, exportable."""
+    require_procurement(request)
+    period = cube.latest_period()
+    categories = Category.objects.select_related("owner")
+    if period:
+        categories = cube.with_subtree_spend(categories, period)
+    categories = list(categories)
+    export_format = request.GET.get("format")
+    if export_format in EXPORT_FORMATS and period:
+        return export_response(
+            export_format,
+            "categories",
+            [
+                "Code",
+                "Name",
+                "Level",
+                "Parent code",
+                "Owner",
+                "Spend",
+                "Previous 12 months",
+                "Suppliers",
+            ],
+            (
+                [
+                    c.code,
+                    c.name,
+                    c.depth + 1,
+                    c.path.split("/")[-3] if c.depth else "",
+                    c.owner.get_full_name() if c.owner else "",
+                    c.spend,
+                    c.previous_spend,
+                    c.supplier_count,
+                ]
+                for c in categories
+            ),
+        )
+    for category in categories:
+        category.may_change = may_change_category(request.user, category)
+    return render(
+        request,
+        "categories/category_list.html",
+        {"categories": categories, "period": period, "currency": settings.BASE_CURRENCY},
+    )
+
+
+def category_detail(request, code):
+    category, may_change = category_for_user(request, code)
+    period = cube.latest_period()
+    context = {
+        "category": category,
+        "may_change": may_change,
+        "period": period,
+        "currency": settings.BASE_CURRENCY,
+        "ancestors": Category.objects.filter(path__in=_ancestor_paths(category.path)).order_by(
+            "depth"
+        ),
+        "children": [],
+    }
+    if period:
+        lines = cube.subtree_rows(category)
+        summary = cube.with_subtree_spend(Category.objects.filter(pk=category.pk), period).get()
+        context.update(
+            spend=summary.spend,
+            previous_spend=summary.previous_spend,
+            supplier_count=summary.supplier_count,
+            change=cube.change_ratio(summary.spend, summary.previous_spend),
+            children=cube.with_subtree_spend(category.children.all(), period).order_by("-spend"),
+            top_suppliers=cube.top_suppliers(lines, period),
+            units=cube.spend_by_unit(lines, period),
+            trend_chart=panels.monthly_trend_chart(lines, period, height=300),
+        )
+    return render(request, "categories/category_detail.html", context)
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    codes = path.strip("/").split("/")[:-1]
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def category_edit(request, code):
+    category = editable_category_for_user(request, code)
+    may_reassign_owner = has_role(request.user, ADMINISTRATOR)
+    form = CategoryForm(
+        request.POST or None, instance=category, may_reassign_owner=may_reassign_owner
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{category.name} saved.")
+        return redirect(category)
+    return render(request, "categories/category_edit.html", {"category": category, "form": form})

@@ -1,0 +1,255 @@
+"""Adding and editing a plan's initiatives, with their impact on each value driver, and
+recording the money they actually delivered."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from plans import alignment as plans
+from plans import initiative_sources
+from plans import queries as planning
+from plans.forms import InitiativeForm, RealisedForm, active_drivers
+from plans.models import CategoryPlan, Initiative, InitiativeImpact, RealisedSaving
+from plans.views.plans import _record, _with_version, reopen_if_approved, stale_changes
+from spend import cube
+from suppliers.models import Contract, SupplierIdea
+from workbench.permissions import (
+    editable_initiative_for_user,
+    editable_plan_for_user,
+    may_change_category,
+    may_change_plan,
+    require_procurement,
+)
+
+# Moving an initiative through its stages (or cancelling it) is running the plan, not changing
+# what was approved: it does not reopen the review.
+TRACKING_FIELDS = {"stage", "cancel_reason"}
+
+
+def _values(initiative, impacts: dict, units) -> dict:
+    values = {
+        name: getattr(initiative, name)
+        for name in InitiativeForm.Meta.fields
+        if name not in ("affected_units", "owner")
+    }
+    values["owner"] = initiative.owner.get_full_name() if initiative.owner else ""
+    values["affected_units"] = sorted(unit.code for unit in units)
+    values.update({f"impact on {driver}": impact for driver, impact in impacts.items()})
+    return values
+
+
+def _current_impacts(initiative) -> dict:
+    return {i.driver.name: i.impact for i in initiative.impacts.select_related("driver")}
+
+
+def _save_impacts(initiative, impacts: dict):
+    initiative.impacts.all().delete()
+    InitiativeImpact.objects.bulk_create(
+        [
+            InitiativeImpact(initiative=initiative, driver=driver, impact=impact)
+            for driver, impact in impacts.items()
+            if impact
+        ]
+    )
+
+
+def _refuse_closed(request, plan):
+    if plan.status == CategoryPlan.CLOSED:
+        messages.error(request, "A closed plan is kept as it was; it cannot be changed.")
+        return redirect(plan)
+    return None
+
+
+def initiative_create(request, pk):
+    """A new initiative on the plan; the units that buy in the category are ticked to start."""
+    plan = editable_plan_for_user(request, pk)
+    if refused := _refuse_closed(request, plan):
+        return refused
+    drivers = list(active_drivers())
+    spend = planning.unit_spend(plan.category, cube.latest_period())
+    initial = {
+        "affected_units": [row["business_unit"] for row in spend],
+        "owner": request.user,
+        # The whole category's last twelve months, to be narrowed to what it touches.
+        "spend_affected": sum((row["spend"] for row in spend), Decimal("0.00")),
+    }
+    contract, idea = _source_of(request)
+    if contract:
+        initial.update(initiative_sources.initial_from_contract(contract, timezone.localdate()))
+    if idea:
+        initial.update(initiative_sources.initial_from_idea(idea, timezone.localdate()))
+    form = InitiativeForm(request.POST or None, drivers=drivers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            initiative = form.save(commit=False)
+            initiative.plan = plan
+            initiative.source_contract, initiative.source_idea = contract, idea
+            initiative.save()
+            if idea and idea.status in (SupplierIdea.NEW, SupplierIdea.ASSESSING):
+                idea.status = SupplierIdea.ACCEPTED
+                idea.save(update_fields=["status"])
+            form.save_m2m()
+            _save_impacts(initiative, form.impacts())
+            _record(
+                plan,
+                request.user,
+                f"Initiative added: {initiative.title}",
+                {"initiative": ["", initiative.title]},
+                initiative,
+            )
+            reopen_if_approved(plan, request.user, "Initiative added")
+        messages.success(request, f"{initiative.title} added.")
+        return redirect(f"{plan.get_absolute_url()}#tradeoff")
+    return render(
+        request,
+        "plans/initiative_form.html",
+        {"plan": plan, "form": form, "initiative": None, "contract": contract, "idea": idea},
+    )
+
+
+def _source_of(request):
+    """The contract or supplier idea named in the address (?contract= or ?idea=), if any."""
+    contract = idea = None
+    if request.GET.get("contract", "").isdigit():
+        contract = get_object_or_404(
+            Contract.objects.select_related("supplier"), pk=request.GET["contract"]
+        )
+    if request.GET.get("idea", "").isdigit():
+        idea = get_object_or_404(
+            SupplierIdea.objects.select_related("supplier"), pk=request.GET["idea"]
+        )
+    return contract, idea
+
+
+def initiative_from_source(request, kind, pk):
+    """From a contract or a supplier's idea to an initiative: the open plans it could join,
+    each a click away from the filled-in initiative form."""
+    require_procurement(request)
+    if kind == "contract":
+        source = get_object_or_404(Contract.objects.select_related("supplier"), pk=pk)
+        categories = initiative_sources.categories_of_contract(source)
+    elif kind == "idea":
+        source = get_object_or_404(SupplierIdea.objects.select_related("supplier"), pk=pk)
+        categories = initiative_sources.categories_of_idea(source)
+    else:
+        raise Http404("Initiatives start from a contract or an idea.")
+    categories = list(categories)
+    candidates = list(initiative_sources.open_plans_for(categories))
+    for plan in candidates:
+        plan.may_change = may_change_plan(request.user, plan)
+    return render(
+        request,
+        "plans/initiative_source.html",
+        {
+            "kind": kind,
+            "source": source,
+            "plans": candidates,
+            "categories": categories,
+            "owned_codes": {c.code for c in categories if may_change_category(request.user, c)},
+        },
+    )
+
+
+def initiative_edit(request, pk):
+    """Edit an initiative; a save over a newer one is refused with what changed since."""
+    initiative = editable_initiative_for_user(request, pk)
+    plan = initiative.plan
+    if refused := _refuse_closed(request, plan):
+        return refused
+    drivers = list(active_drivers())
+    form = InitiativeForm(request.POST or None, instance=initiative, drivers=drivers)
+    stale = []
+    if request.method == "POST" and form.is_valid():
+        seen = form.cleaned_data.get("version") or 0
+        with transaction.atomic():
+            current = Initiative.objects.select_for_update().get(pk=initiative.pk)
+            if current.version != seen:
+                stale = stale_changes(
+                    plan.events.filter(initiative=initiative).select_related("by")[:30], seen
+                )
+                form = _with_version(
+                    InitiativeForm, request.POST, current.version, instance=current, drivers=drivers
+                )
+                form.is_valid()
+            else:
+                before = _values(current, _current_impacts(current), current.affected_units.all())
+                initiative = form.save(commit=False)
+                initiative.version = current.version + 1
+                initiative.save()
+                form.save_m2m()
+                _save_impacts(initiative, form.impacts())
+                after = _values(
+                    initiative, _current_impacts(initiative), initiative.affected_units.all()
+                )
+                changed = plans.changes(before, after)
+                if changed:
+                    reopens = set(changed) - TRACKING_FIELDS
+                    changed["version"] = [str(current.version), str(initiative.version)]
+                    _record(
+                        plan,
+                        request.user,
+                        f"Initiative edited: {initiative.title}",
+                        changed,
+                        initiative,
+                    )
+                    if reopens:
+                        reopen_if_approved(plan, request.user, "Initiative edited")
+                else:
+                    # Nothing changed: nobody else's open form should be refused for it.
+                    Initiative.objects.filter(pk=initiative.pk).update(version=current.version)
+                messages.success(request, f"{initiative.title} saved.")
+                return redirect(f"{plan.get_absolute_url()}#tradeoff")
+    return render(
+        request,
+        "plans/initiative_form.html",
+        {"plan": plan, "form": form, "initiative": initiative, "stale": stale},
+    )
+
+
+def initiative_realised(request, pk):
+    """Record what an initiative delivered in a month (one row per month: a second entry for
+    the same month replaces the first) and see what it has delivered so far."""
+    initiative = editable_initiative_for_user(request, pk)
+    plan = initiative.plan
+    form = RealisedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            RealisedSaving.objects.update_or_create(
+                initiative=initiative,
+                period=data["period"],
+                defaults={
+                    "hard_savings": data["hard_savings"],
+                    "cost_avoidance": data["cost_avoidance"],
+                    "revenue": data["revenue"],
+                    "note": data["note"],
+                    "recorded_by": request.user,
+                },
+            )
+            _record(
+                plan,
+                request.user,
+                f"Realised recorded for {data['period']:%b %Y}: {initiative.title}",
+                {
+                    kind: ["", str(data[kind])]
+                    for kind in ("hard_savings", "cost_avoidance", "revenue")
+                    if data[kind]
+                },
+                initiative,
+            )
+        messages.success(request, f"Recorded for {data['period']:%B %Y}.")
+        return redirect("plans:initiative_realised", pk=initiative.pk)
+    return render(
+        request,
+        "plans/initiative_realised.html",
+        {
+            "plan": plan,
+            "initiative": initiative,
+            "form": form,
+            "rows": initiative.realised.select_related("recorded_by"),
+        },
+    )

@@ -1,0 +1,232 @@
+"""One function per chart: it takes the aggregate a view already has and returns a figure."""
+
+import math
+
+import plotly.graph_objects as go
+
+from categories.tree import roll_up
+from workbench.charts import PALETTE
+from workbench.money import compact
+
+
+def spend_by_category_bar(rows: list[dict], currency: str) -> go.Figure:
+    """Horizontal bars, largest category on top, labelled with the amount."""
+    ordered = list(reversed(rows))
+    figure = go.Figure(
+        go.Bar(
+            x=[float(row["spend"]) for row in ordered],
+            y=[row["name"] for row in ordered],
+            orientation="h",
+            marker_color="#1f5f8b",
+            text=[compact(row["spend"], currency) for row in ordered],
+            textposition="auto",
+            hovertemplate="%{y}<br>" + currency + " %{x:,.0f}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title_text=f"Spend ({currency})", tickformat=",.0s")
+    figure.update_yaxes(automargin=True)
+    return figure
+
+
+def monthly_spend_line(rows: list[dict], currency: str) -> go.Figure:
+    figure = go.Figure(
+        go.Scatter(
+            x=[row["month"] for row in rows],
+            y=[float(row["spend"]) for row in rows],
+            mode="lines+markers",
+            line={"color": "#2a9d8f", "width": 3},
+            hovertemplate="%{x|%b %Y}<br>" + currency + " %{y:,.0f}<extra></extra>",
+        )
+    )
+    figure.update_yaxes(title_text=f"Spend ({currency})", tickformat=",.2s", rangemode="tozero")
+    figure.update_xaxes(tickformat="%b %Y")
+    return figure
+
+
+def supplier_pareto(
+    names: list[str],
+    amounts: list,
+    cumulative: list[float],
+    drill_urls: list[str],
+    pareto_count: int,
+    currency: str,
+) -> go.Figure:
+    """Suppliers' spend as bars, largest first, with the cumulative share as a line against a
+    second axis and the 80% mark; clicking a bar opens that supplier's lines."""
+    figure = go.Figure()
+    figure.add_bar(
+        x=names,
+        y=[float(amount) for amount in amounts],
+        marker_color="#1f5f8b",
+        customdata=drill_urls,
+        name="Spend",
+        hovertemplate="%{x}<br>" + currency + " %{y:,.0f}<extra></extra>",
+    )
+    figure.add_scatter(
+        x=names,
+        y=[share * 100 for share in cumulative],
+        yaxis="y2",
+        mode="lines+markers",
+        line={"color": "#e76f51", "width": 2},
+        marker={"size": 4},
+        customdata=drill_urls,
+        text=[f"Largest {rank}" for rank in range(1, len(names) + 1)],
+        name="Cumulative share",
+        hovertemplate="%{text}: %{y:.1f}% of spend<extra></extra>",
+    )
+    figure.add_hline(y=80, yref="y2", line={"dash": "dot", "color": "#5f6b7a"})
+    if 0 < pareto_count <= len(names):
+        figure.add_vline(x=pareto_count - 1, line={"dash": "dot", "color": "#5f6b7a"})
+    figure.update_layout(
+        yaxis={"title": {"text": f"Spend ({currency})"}, "tickformat": ",.2s"},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 105],
+            "dtick": 20,
+            "ticksuffix": "%",
+            "showgrid": False,
+        },
+        xaxis={"showticklabels": False, "title": {"text": "Suppliers, largest first"}},
+        showlegend=False,
+        bargap=0.15,
+    )
+    return figure
+
+
+def category_treemap(tree: list[dict], booked: dict, currency: str) -> go.Figure:
+    """The category tree as nested tiles sized by spend. `tree` holds every category (id, code,
+    name, parent_id, path); `booked` the spend booked on each category id, None for lines not
+    yet classified, which get a tile of their own."""
+    path_of = {node["id"]: node["path"] for node in tree}
+    totals = roll_up(
+        {key: amount for key, amount in booked.items() if key in path_of},
+        {node["id"]: node["parent_id"] for node in tree},
+    )
+    nodes = [node for node in tree if totals[node["id"]] > 0]
+    ids = [node["path"] for node in nodes]
+    parents = [path_of[node["parent_id"]] if node["parent_id"] else "" for node in nodes]
+    labels = [node["name"] for node in nodes]
+    own = [max(float(booked.get(node["id"], 0)), 0.0) for node in nodes]
+    shown_totals = [totals[node["id"]] for node in nodes]
+    # Each top-level category gets a colour of its own, and everything below it shares it.
+    top_colour = {}
+    for node in tree:
+        if node["parent_id"] is None:
+            top_colour[node["path"]] = PALETTE[len(top_colour) % len(PALETTE)]
+    colours = [top_colour.get("/" + node["path"].split("/")[1] + "/") for node in nodes]
+    unclassified = booked.get(None, 0)
+    if unclassified > 0:
+        ids.append("unclassified")
+        parents.append("")
+        labels.append("Unclassified")
+        own.append(float(unclassified))
+        shown_totals.append(unclassified)
+        colours.append("#c8d1dc")
+    return go.Figure(
+        go.Treemap(
+            ids=ids,
+            parents=parents,
+            labels=labels,
+            values=own,
+            branchvalues="remainder",
+            customdata=[compact(total, currency) for total in shown_totals],
+            texttemplate="%{label}<br>%{customdata}",
+            hovertemplate="%{label}<br>%{customdata}<extra></extra>",
+            maxdepth=2,
+            marker={"colors": colours, "line": {"color": "#fff", "width": 1}},
+            root={"color": "rgba(0,0,0,0)"},
+            pathbar={"visible": True},
+        )
+    )
+
+
+QUADRANT_COLOURS = {
+    "strategic": "#b56576",
+    "leverage": "#1f5f8b",
+    "bottleneck": "#e9a23b",
+    "non_critical": "#8ab17d",
+}
+
+
+def kraljic_matrix(points: list[dict], quadrants: dict, currency: str) -> go.Figure:
+    """Categories on supply risk (across) and profit impact (up), bubble area by spend, over
+    the four quadrants with their names and approach. Each point: name, impact, risk, spend,
+    quadrant key, url. Categories sharing a cell are spread on a small circle around it so
+    none hides another."""
+    by_cell = {}
+    for point in points:
+        by_cell.setdefault((point["risk"], point["impact"]), []).append(point)
+    largest = max((float(point["spend"]) for point in points), default=0.0) or 1.0
+    figure = go.Figure()
+    high = 2.5  # scores of 3 and above are high: the boundary falls between 2 and 3
+    for key, (x0, x1, y0, y1) in {
+        "strategic": (high, 5.5, high, 5.5),
+        "leverage": (0.5, high, high, 5.5),
+        "bottleneck": (high, 5.5, 0.5, high),
+        "non_critical": (0.5, high, 0.5, high),
+    }.items():
+        figure.add_shape(
+            type="rect",
+            x0=x0,
+            x1=x1,
+            y0=y0,
+            y1=y1,
+            line={"width": 0},
+            fillcolor=QUADRANT_COLOURS[key],
+            opacity=0.08,
+            layer="below",
+        )
+        # Names sit in the outer corners, away from the middle where most bubbles fall.
+        figure.add_annotation(
+            x=x0 + 0.08 if x0 < high else x1 - 0.08,
+            y=y1 - 0.08 if y0 >= high else y0 + 0.08,
+            xanchor="left" if x0 < high else "right",
+            yanchor="top" if y0 >= high else "bottom",
+            text=f"<b>{quadrants[key].name}</b><br>{quadrants[key].approach}",
+            showarrow=False,
+            align="left" if x0 < high else "right",
+            font={"color": QUADRANT_COLOURS[key], "size": 13},
+        )
+    for key, colour in QUADRANT_COLOURS.items():
+        shown = [point for point in points if point["quadrant"] == key]
+        if not shown:
+            continue
+        xs, ys = [], []
+        for point in shown:
+            cell = by_cell[(point["risk"], point["impact"])]
+            index = cell.index(point)
+            # The more bubbles share a cell, the wider their circle, up to the cell's edge.
+            spread = 0.0 if len(cell) == 1 else min(0.42, 0.18 + 0.04 * len(cell))
+            angle = 2 * math.pi * index / len(cell)
+            xs.append(point["risk"] + spread * math.cos(angle))
+            ys.append(point["impact"] + spread * math.sin(angle))
+        figure.add_scatter(
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            name=quadrants[key].name,
+            text=[point["name"] for point in shown],
+            textposition="top center",
+            textfont={"size": 11},
+            customdata=[
+                [point["url"], compact(point["spend"], currency), point["impact"], point["risk"]]
+                for point in shown
+            ],
+            marker={
+                "size": [8 + 52 * math.sqrt(float(point["spend"]) / largest) for point in shown],
+                "color": colour,
+                "opacity": 0.75,
+                "line": {"color": "#fff", "width": 1},
+            },
+            hovertemplate="<b>%{text}</b><br>%{customdata[1]}<br>impact %{customdata[2]}, "
+            "risk %{customdata[3]}<extra></extra>",
+        )
+    figure.update_xaxes(
+        title_text="Supply risk", range=[0.5, 5.5], dtick=1, showgrid=False, zeroline=False
+    )
+    figure.update_yaxes(
+        title_text="Profit impact", range=[0.5, 5.5], dtick=1, showgrid=False, zeroline=False
+    )
+    figure.update_layout(showlegend=False)
+    return figure

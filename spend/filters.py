@@ -1,0 +1,107 @@
+"""The spend cube's filters, read from the address so that a view of the cube can be shared.
+
+`?category=PK.PRI&unit=MFG&supplier=42&start=2025-11&end=2026-10`: a category takes its whole
+subtree (`category=unclassified` takes the lines without one), the period runs from the first
+day of the start month to the last day of the end month.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django import forms
+
+from categories.models import Category
+from spend.summary import CubeFilter, default_period, month_end
+from stakeholders.models import BusinessUnit
+from suppliers.models import Supplier
+
+UNCLASSIFIED = "unclassified"
+PARAMETERS = ("category", "unit", "supplier", "start", "end")
+
+
+class MonthField(forms.DateField):
+    input_formats = ["%Y-%m"]
+    default_error_messages = {"invalid": "Enter a month as YYYY-MM, e.g. 2026-03."}
+
+
+class CubeFilterForm(forms.Form):
+    category = forms.CharField(required=False)
+    unit = forms.ModelChoiceField(
+        BusinessUnit.objects.all(),
+        to_field_name="code",
+        required=False,
+        error_messages={"invalid_choice": "There is no business unit with that code."},
+    )
+    supplier = forms.ModelChoiceField(
+        Supplier.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "There is no such supplier."},
+    )
+    start = MonthField(required=False, label="From")
+    end = MonthField(required=False, label="To")
+
+    def clean_category(self):
+        code = self.cleaned_data["category"].strip()
+        if not code or code == UNCLASSIFIED:
+            return code
+        category = Category.objects.filter(code=code).first()
+        if category is None:
+            raise forms.ValidationError(f"There is no category with the code {code!r}.")
+        return category
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The period must end on or after the month it starts.")
+            cleaned.pop("end", None)
+        return cleaned
+
+
+def cube_filter_from(params) -> tuple[CubeFilter | None, CubeFilterForm]:
+    """The slice the address asks for, and the bound form (with any errors to show). A value
+    that does not make sense is reported and left out, so the rest of the view still shows.
+    None when there is no spend at all."""
+    form = CubeFilterForm(params)
+    form.is_valid()
+    cleaned = {name: form.cleaned_data.get(name) for name in PARAMETERS}
+    period = default_period()
+    if period is None:
+        return None, form
+    start = cleaned["start"] or (period.start if not cleaned["end"] else None)
+    end = month_end(cleaned["end"]) if cleaned["end"] else period.end
+    if start is None:  # an end month alone: the twelve months up to it
+        start = (end.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+    category = cleaned["category"]
+    return (
+        CubeFilter(
+            start=start,
+            end=end,
+            category=category if isinstance(category, Category) else None,
+            unclassified=category == UNCLASSIFIED,
+            business_unit=cleaned["unit"],
+            supplier=cleaned["supplier"],
+        ),
+        form,
+    )
+
+
+def parameters_of(cube: CubeFilter, **changes) -> dict:
+    """The address parameters that give `cube`, with `changes` applied (None drops one)."""
+    if cube.category is not None:
+        category = cube.category.code
+    else:
+        category = UNCLASSIFIED if cube.unclassified else None
+    values = {
+        "category": category,
+        "unit": cube.business_unit.code if cube.business_unit is not None else None,
+        "supplier": cube.supplier.pk if cube.supplier is not None else None,
+        "start": f"{cube.start:%Y-%m}",
+        "end": f"{cube.end:%Y-%m}",
+    }
+    values.update(changes)
+    return {name: value for name, value in values.items() if value not in (None, "")}
+
+
+def query_of(cube: CubeFilter, **changes) -> str:
+    return urlencode(parameters_of(cube, **changes))

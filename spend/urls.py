@@ -1,0 +1,25 @@
+"""Spend pages live under /categories/ where they were first published (bookmarks and shared
+cube links keep working): config/urls.py includes these before the category tree's
+`<code>/` catch-all."""
+
+from django.urls import path
+
+from spend.views import cube, imports, kraljic
+
+app_name = "spend"
+urlpatterns = [
+    path("cube/", cube.spend_cube, name="cube"),
+    path("cube/lines/", cube.cube_lines, name="cube_lines"),
+    path("kraljic/", kraljic.kraljic_matrix, name="kraljic"),
+    path("imports/", imports.import_list, name="imports"),
+    path("imports/<int:pk>/", imports.import_job, name="import_job"),
+    path("imports/<int:pk>/rejected/", imports.import_rejected, name="import_rejected"),
+    path("imports/<int:pk>/sheet/", imports.import_sheet, name="import_sheet"),
+    path("imports/<int:pk>/store-valid/", imports.import_store_valid, name="import_store_valid"),
+    path("imports/<int:pk>/undo/", imports.import_undo, name="import_undo"),
+    path("imports/supplier-matches/", imports.supplier_matches, name="supplier_matches"),
+    path("imports/unclassified/", imports.unclassified, name="unclassified"),
+    path("imports/fx-rates/", imports.exchange_rates, name="exchange_rates"),
+    path("imports/rules/", imports.classification_rules, name="classification_rules"),
+    path("<str:code>/kraljic/", kraljic.kraljic_position, name="kraljic_position"),
+]

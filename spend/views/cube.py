@@ -1,0 +1,336 @@
+"""The spend cube: spend over any slice of category (with its subtree), business unit,
+supplier and period, and the lines behind every figure."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from categories.models import Category
+from spend import charts, concentration, summary
+from spend.filters import UNCLASSIFIED, cube_filter_from, query_of
+from stakeholders.models import BusinessUnit
+from suppliers.models import Supplier
+from workbench.charts import figure_html
+from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.permissions import require_procurement
+
+TOP_SUPPLIERS = 15
+PARETO_BARS = 40
+PARETO_MOST_BARS = 200
+LINES_PER_PAGE = 50
+TABLES = ("suppliers", "units", "categories", "months")
+
+
+def spend_cube(request):
+    """The cube page; with `table` and `format` in the address, one of its tables as a file."""
+    require_procurement(request)
+    cube, form = cube_filter_from(request.GET)
+    currency = settings.BASE_CURRENCY
+    context = {"form": form, "cube": cube, "currency": currency}
+    if cube is None:
+        return render(request, "spend/cube.html", context)
+    tree = list(Category.objects.values("id", "code", "name", "parent_id", "path", "depth"))
+    table, export_format = request.GET.get("table"), request.GET.get("format")
+    if table in TABLES and export_format in EXPORT_FORMATS:
+        return _export_table(cube, tree, table, export_format)
+    context.update(
+        figures=CubeFigures(cube, tree),
+        query=query_of(cube),
+        # Indented with em spaces: an <option> takes no markup, and the tree should show.
+        category_options=[
+            {**node, "label": "\u2003" * node["depth"] + node["name"]} for node in tree
+        ],
+        units=BusinessUnit.objects.values("code", "name"),
+        suppliers=Supplier.objects.values("pk", "name"),
+        unclassified=UNCLASSIFIED,
+    )
+    template = "spend/cube.html"
+    if request.htmx:
+        template += "#cube-page"
+    return render(request, template, context)
+
+
+class CubeFigures:
+    """Everything the page shows for one slice; each figure is one aggregate over the spend
+    summary, worked out when the template first asks for it."""
+
+    def __init__(self, cube: summary.CubeFilter, tree: list[dict]):
+        self.cube = cube
+        self.tree = tree
+        self.currency = settings.BASE_CURRENCY
+
+    def _lines_url(self, **changes) -> str:
+        return f"{reverse('spend:cube_lines')}?{query_of(self.cube, **changes)}"
+
+    def _cube_url(self, **changes) -> str:
+        return f"{reverse('spend:cube')}?{query_of(self.cube, **changes)}"
+
+    @cached_property
+    def trail(self) -> list[dict]:
+        """The filtered category's ancestors, each a link one level up the tree."""
+        if self.cube.category is None:
+            return []
+        path = self.cube.category.path
+        above = [n for n in self.tree if path.startswith(n["path"]) and n["path"] != path]
+        return [
+            {"name": node["name"], "cube_url": self._cube_url(category=node["code"])}
+            for node in sorted(above, key=lambda node: node["depth"])
+        ]
+
+    @property
+    def all_categories_url(self) -> str:
+        return self._cube_url(category=None)
+
+    @cached_property
+    def totals(self) -> dict:
+        return summary.totals(self.cube)
+
+    @property
+    def lines_url(self) -> str:
+        return self._lines_url()
+
+    @cached_property
+    def suppliers(self) -> list[dict]:
+        return summary.by_supplier(self.cube)
+
+    def _with_links(self, rows: list[dict]) -> list[dict]:
+        # Only for the rows shown: a slice may hold a thousand suppliers.
+        for row in rows:
+            row["lines_url"] = self._lines_url(supplier=row["supplier"])
+            row["cube_url"] = self._cube_url(supplier=row["supplier"])
+        return rows
+
+    @property
+    def top_suppliers(self) -> list[dict]:
+        return self._with_links(self.suppliers[:TOP_SUPPLIERS])
+
+    @cached_property
+    def supplier_amounts(self) -> list:
+        return [row["spend"] for row in self.suppliers]
+
+    @cached_property
+    def pareto_count(self) -> int:
+        return concentration.pareto_count(self.supplier_amounts)
+
+    @cached_property
+    def hhi(self) -> float | None:
+        return concentration.hhi(self.supplier_amounts)
+
+    @property
+    def concentration_level(self) -> str:
+        return concentration.concentration_level(self.hhi)
+
+    @cached_property
+    def top_share(self) -> float | None:
+        return concentration.top_share(self.supplier_amounts)
+
+    @cached_property
+    def units(self) -> list[dict]:
+        rows = summary.by_unit(self.cube)
+        for row in rows:
+            row["lines_url"] = self._lines_url(unit=row["business_unit__code"])
+            row["cube_url"] = self._cube_url(unit=row["business_unit__code"])
+        return rows
+
+    @cached_property
+    def months(self) -> list[dict]:
+        rows = summary.monthly(self.cube)
+        for row in rows:
+            month = f"{row['month']:%Y-%m}"
+            row["lines_url"] = self._lines_url(start=month, end=month)
+        return rows
+
+    @cached_property
+    def shown_categories(self) -> list[Category]:
+        """The categories one level below the filter's (the top level when there is none)."""
+        parent = self.cube.category.pk if self.cube.category else None
+        children = [node for node in self.tree if node["parent_id"] == parent]
+        if self.cube.category and not children:
+            children = [node for node in self.tree if node["id"] == self.cube.category.pk]
+        return [Category(**node) for node in children]
+
+    @cached_property
+    def categories(self) -> list[summary.CategoryFigures]:
+        if self.cube.unclassified:
+            return []
+        pairs = summary.by_category_and_supplier(self.cube.summary_rows())
+        path_of = {node["id"]: node["path"] for node in self.tree}
+        rows = summary.category_figures(pairs, self.shown_categories, path_of)
+        for row in rows:
+            row.lines_url = self._lines_url(category=row.category.code)
+            row.cube_url = self._cube_url(category=row.category.code)
+        return rows
+
+    @cached_property
+    def booked(self) -> dict:
+        return summary.spend_by_booked_category(self.cube)
+
+    @property
+    def unclassified_spend(self):
+        return self.booked.get(None, summary.ZERO)
+
+    @property
+    def unclassified_url(self) -> str:
+        return self._cube_url(category=UNCLASSIFIED)
+
+    @property
+    def trend_chart(self) -> str:
+        figure = charts.monthly_spend_line(self.months, self.currency)
+        figure.update_traces(customdata=[row["lines_url"] for row in self.months])
+        return figure_html(figure, height=300)
+
+    @property
+    def pareto_chart(self) -> str:
+        # Enough bars to pass the 80% mark, so the curve shows where it is crossed.
+        bars = min(max(PARETO_BARS, self.pareto_count + 10), PARETO_MOST_BARS)
+        shown = self._with_links(self.suppliers[:bars])
+        figure = charts.supplier_pareto(
+            [row["supplier__name"] for row in shown],
+            [row["spend"] for row in shown],
+            concentration.cumulative_shares(self.supplier_amounts)[: len(shown)],
+            [row["lines_url"] for row in shown],
+            self.pareto_count,
+            self.currency,
+        )
+        return figure_html(figure, height=300)
+
+    @property
+    def treemap(self) -> str:
+        return figure_html(
+            charts.category_treemap(self.tree, self.booked, self.currency), height=420
+        )
+
+
+def _export_table(cube, tree, table, export_format):
+    figures = CubeFigures(cube, tree)
+    name = f"spend-{table}"
+    if table == "suppliers":
+        headers = ["Supplier", "Lines", "Spend", "Share of spend", "Cumulative share"]
+        total = figures.totals["spend"]
+        curve = concentration.cumulative_shares(figures.supplier_amounts)
+        rows = (
+            [
+                row["supplier__name"],
+                row["lines"],
+                row["spend"],
+                _share(row["spend"], total),
+                round(curve[index], 4) if index < len(curve) else None,
+            ]
+            for index, row in enumerate(figures.suppliers)
+        )
+    elif table == "units":
+        headers = ["Unit code", "Business unit", "Lines", "Spend"]
+        rows = (
+            [row["business_unit__code"], row["business_unit__name"], row["lines"], row["spend"]]
+            for row in figures.units
+        )
+    elif table == "months":
+        headers = ["Month", "Lines", "Spend"]
+        rows = ([f"{row['month']:%Y-%m}", row["lines"], row["spend"]] for row in figures.months)
+    else:
+        headers = [
+            "Code",
+            "Category",
+            "Lines",
+            "Spend",
+            "Suppliers",
+            "Largest supplier's share",
+            "HHI",
+            "Suppliers making 80%",
+        ]
+        rows = (
+            [
+                row.category.code,
+                row.category.name,
+                row.lines,
+                row.spend,
+                row.suppliers,
+                None if row.top_share is None else round(row.top_share, 4),
+                None if row.hhi is None else round(row.hhi),
+                row.pareto_count,
+            ]
+            for row in figures.categories
+        )
+    return export_response(export_format, name, headers, rows)
+
+
+def _share(part, whole):
+    return round(float(part) / float(whole), 4) if whole else None
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told the count up front: the summary already knows how many lines a slice
+    holds, which spares a COUNT over millions of lines."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
+def cube_lines(request):
+    """The lines behind any cube figure: the same filters, a page at a time, exportable."""
+    require_procurement(request)
+    cube, form = cube_filter_from(request.GET)
+    if cube is None:
+        raise Http404("No spend has been imported yet.")
+    lines = (
+        cube.lines()
+        .select_related("supplier", "category", "business_unit")
+        .order_by("-date", "-pk")
+    )
+    export_format = request.GET.get("format")
+    if export_format in EXPORT_FORMATS:
+        return export_response(
+            export_format,
+            "spend-lines",
+            [
+                "Date",
+                "Supplier",
+                "Category code",
+                "Category",
+                "Unit",
+                "Description",
+                "Document",
+                "Amount",
+                "Original amount",
+                "Currency",
+            ],
+            (
+                [
+                    line.date,
+                    line.supplier.name,
+                    line.category.code if line.category else "",
+                    line.category.name if line.category else "Unclassified",
+                    line.business_unit.code,
+                    line.description,
+                    line.document_reference,
+                    line.amount,
+                    line.original_amount,
+                    line.currency,
+                ]
+                for line in lines.iterator(chunk_size=2000)
+            ),
+        )
+    totals = summary.totals(cube)
+    page = _CountedPaginator(lines, LINES_PER_PAGE, totals["lines"]).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "cube": cube,
+        "form": form,
+        "page": page,
+        "totals": totals,
+        "query": query_of(cube),
+        "currency": settings.BASE_CURRENCY,
+    }
+    template = "spend/cube_lines.html"
+    if request.htmx:
+        template += "#lines-table"
+    return render(request, template, context)

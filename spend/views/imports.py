@@ -1,0 +1,448 @@
+"""Spend imports: upload, confirm the column mapping, follow the progress, read the result;
+review fuzzy supplier matches; classify unclassified spend; FX rates."""
+
+import csv
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from categories.models import Category
+from spend.importing.forms import (
+    ClassifyForm,
+    MappingForm,
+    RatesUploadForm,
+    RuleForm,
+    UploadForm,
+)
+from spend.importing.mapping import FIELDS, propose_mapping
+from spend.importing.rates import parse_rates
+from spend.importing.reading import UnreadableFile
+from spend.importing.storing import (
+    ImportRefused,
+    choose_sheet,
+    sample_rows,
+    save_upload,
+    undo_batch,
+)
+from spend.importing.tasks import import_spend_file
+from spend.models import ClassificationRule, ColumnMapping, ExchangeRate, ImportJob, SpendLine
+from spend.summary import refresh_spend_summary
+from suppliers.models import Supplier, SupplierAlias
+from suppliers.names import normalise
+from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.permissions import (
+    import_job_for_user,
+    may_change_category,
+    require_importer,
+    undoable_import_job_for_user,
+)
+from workbench.roles import ADMINISTRATOR, has_role
+
+SAMPLE_ROWS = 5
+
+
+def cube_url():
+    try:
+        return reverse("spend:cube")
+    except NoReverseMatch:
+        return ""
+
+
+def import_list(request):
+    """Upload a file; the imports so far, newest first."""
+    require_importer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = save_upload(upload.read(), Path(upload.name).name, request.user)
+        except (UnreadableFile, ImportRefused) as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            return redirect(job)
+    jobs = ImportJob.objects.select_related("created_by", "batch", "mapping")
+    export_format = request.GET.get("format")
+    if export_format in EXPORT_FORMATS:
+        return export_response(
+            export_format,
+            "imports",
+            ["Import", "File", "Status", "Rows", "Lines stored", "Problems", "By", "When"],
+            (
+                [
+                    j.pk,
+                    j.file_name,
+                    j.get_status_display(),
+                    j.rows_total,
+                    j.lines_stored,
+                    j.error_count,
+                    j.created_by.username if j.created_by else "",
+                    j.created_at.replace(tzinfo=None),
+                ]
+                for j in jobs
+            ),
+        )
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "spend/imports/import_list.html",
+        {
+            "form": form,
+            "page": page,
+            "pending_matches": SupplierAlias.objects.filter(confirmed=False).count(),
+        },
+    )
+
+
+def _mapping_initial(job: ImportJob) -> dict:
+    """The saved mapping whose columns this file has (the same source), else a proposal."""
+    for mapping in ColumnMapping.objects.order_by("-updated_at"):
+        if mapping.columns and set(mapping.columns.values()) <= set(job.headers):
+            spec, name, saved = mapping, mapping.name, True
+            break
+    else:
+        spec = propose_mapping(job.headers, sample_rows(job), settings.BASE_CURRENCY)
+        name, saved = Path(job.file_name).stem[:100], False
+    return {
+        "saved": saved,
+        "name": name,
+        **{f"column_{f.name}": spec.columns.get(f.name, "") for f in FIELDS},
+        "date_format": spec.date_format,
+        "decimal_comma": spec.decimal_comma,
+        "default_currency": spec.default_currency,
+        "create_missing_units": spec.create_missing_units,
+    }
+
+
+def import_job(request, pk):
+    """One import: the mapping step, then its progress, then its result."""
+    job = import_job_for_user(request, pk)
+    if job.status == ImportJob.WAITING_FOR_MAPPING:
+        return _confirm_mapping(request, job)
+    if request.htmx and request.GET.get("progress"):
+        if job.finished:
+            return HttpResponseClientRedirect(job.get_absolute_url())
+        return render(request, "spend/imports/import_job.html#progress", {"job": job})
+    return render(
+        request,
+        "spend/imports/import_job.html",
+        {
+            "job": job,
+            "cube_url": cube_url(),
+            "may_undo": job.created_by_id == request.user.pk
+            or has_role(request.user, ADMINISTRATOR),
+            "errors": job.errors[:100],
+        },
+    )
+
+
+def _confirm_mapping(request, job):
+    initial = _mapping_initial(job)
+    form = MappingForm(job.headers, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        mapping, _ = ColumnMapping.objects.update_or_create(
+            name=data["name"],
+            defaults={
+                "columns": form.columns(),
+                "date_format": data["date_format"],
+                "decimal_comma": data["decimal_comma"],
+                "default_currency": data["default_currency"],
+                "create_missing_units": data["create_missing_units"],
+                "created_by": request.user,
+            },
+        )
+        job.mapping = mapping
+        job.store_valid_rows = data["store_valid_rows"]
+        job.status = ImportJob.QUEUED
+        job.save()
+        _enqueue(job)
+        return redirect(job)
+    return render(
+        request,
+        "spend/imports/import_mapping.html",
+        {
+            "job": job,
+            "form": form,
+            "saved_mapping": initial["name"] if initial["saved"] else "",
+            "headers": job.headers,
+            "samples": sample_rows(job, SAMPLE_ROWS),
+        },
+    )
+
+
+def _enqueue(job):
+    # After the commit, so the worker never picks up a job it cannot see yet.
+    transaction.on_commit(lambda: import_spend_file.enqueue(job.pk))
+
+
+def import_rejected(request, pk):
+    """The rejected rows with what is wrong with each, as CSV or Excel, to correct and re-upload."""
+    job = import_job_for_user(request, pk)
+    if not job.rejected_rows:
+        raise Http404("This import rejected no rows.")
+    rows = list(csv.reader(io.StringIO(job.rejected_rows)))
+    export_format = request.GET.get("format", "csv")
+    if export_format not in EXPORT_FORMATS:
+        export_format = "csv"
+    return export_response(export_format, f"rejected-rows-{job.pk}", rows[0], rows[1:])
+
+
+@require_POST
+def import_sheet(request, pk):
+    """Read another sheet of the uploaded workbook before its columns are mapped."""
+    job = import_job_for_user(request, pk)
+    sheet = request.POST.get("sheet", "")
+    if job.status != ImportJob.WAITING_FOR_MAPPING or sheet not in job.sheets:
+        messages.error(request, "Choose one of the workbook's sheets before mapping its columns.")
+        return redirect(job)
+    try:
+        choose_sheet(job, sheet)
+    except UnreadableFile as refusal:
+        messages.error(request, str(refusal))
+    return redirect(job)
+
+
+@require_POST
+def import_store_valid(request, pk):
+    """The explicit choice: store the valid rows of a refused file, keep the rejected ones."""
+    job = import_job_for_user(request, pk)
+    if job.status != ImportJob.REJECTED or not job.error_count or job.mapping is None:
+        messages.error(request, "Only a file refused for row errors can store its valid rows.")
+        return redirect(job)
+    job.store_valid_rows = True
+    job.status = ImportJob.QUEUED
+    job.finished_at = None
+    job.save()
+    _enqueue(job)
+    return redirect(job)
+
+
+@require_POST
+def import_undo(request, pk):
+    job = undoable_import_job_for_user(request, pk)
+    if job.status != ImportJob.STORED:
+        messages.error(request, "Only a stored import can be undone.")
+        return redirect(job)
+    removed = undo_batch(job)
+    messages.success(request, f"Import #{job.pk} undone: {removed} lines removed.")
+    return redirect(job)
+
+
+def supplier_matches(request):
+    """Fuzzy supplier matches waiting for a person: confirm (the spelling stays an alias) or
+    split (the spelling becomes a supplier of its own, taking its lines with it)."""
+    require_importer(request)
+    if request.method == "POST":
+        alias = get_object_or_404(SupplierAlias, pk=request.POST.get("alias"), confirmed=False)
+        if request.POST.get("action") == "split":
+            _split(alias)
+            messages.success(request, f"{alias.name} is now a supplier of its own.")
+        else:
+            alias.confirmed = True
+            alias.save()
+            messages.success(request, f"{alias.name} confirmed as {alias.supplier.name}.")
+        return redirect("spend:supplier_matches")
+    pending = (
+        SupplierAlias.objects.filter(confirmed=False)
+        .select_related("supplier")
+        .order_by("score", "name")
+    )
+    if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
+        return export_response(
+            export_format,
+            "supplier-matches",
+            ["Name in file", "Matched supplier", "Score"],
+            ([a.name, a.supplier.name, a.score] for a in pending),
+        )
+    page = Paginator(pending, 50).get_page(request.GET.get("page"))
+    return render(request, "spend/imports/supplier_matches.html", {"page": page})
+
+
+def _split(alias: SupplierAlias):
+    with transaction.atomic():
+        supplier = Supplier.objects.create(name=alias.name)
+        spellings = [
+            name
+            for name in SpendLine.objects.filter(supplier=alias.supplier)
+            .values_list("supplier_name_in_file", flat=True)
+            .distinct()
+            if normalise(name) == alias.normalised_name
+        ]
+        SpendLine.objects.filter(
+            supplier=alias.supplier, supplier_name_in_file__in=spellings
+        ).update(supplier=supplier)
+        alias.supplier = supplier
+        alias.confirmed = True
+        alias.save()
+    refresh_spend_summary()
+
+
+def unclassified(request):
+    """Unclassified spend by supplier, largest first. Classifying a supplier here classifies its
+    unclassified lines and remembers a supplier rule for the next import."""
+    require_importer(request)
+    form = ClassifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        category = Category.objects.filter(code=form.cleaned_data["category"].strip()).first()
+        supplier_ids = [int(pk) for pk in request.POST.getlist("supplier") if pk.isdigit()]
+        if category is None:
+            form.add_error("category", "No category has this code.")
+        elif not may_change_category(request.user, category):
+            form.add_error("category", "You may classify only into categories you own.")
+        elif not supplier_ids:
+            form.add_error(None, "Tick at least one supplier.")
+        else:
+            changed = _classify(request.user, category, supplier_ids)
+            messages.success(
+                request,
+                f"{changed} lines of {len(supplier_ids)} supplier(s) classified as {category}; "
+                "the next imports will do the same.",
+            )
+            return redirect("spend:unclassified")
+    rows = (
+        SpendLine.objects.filter(category__isnull=True)
+        .values("supplier", "supplier__name")
+        .annotate(spend=Sum("amount"), lines=Count("id"))
+        .order_by("-spend", "supplier__name")
+    )
+    if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
+        return export_response(
+            export_format,
+            "unclassified-spend",
+            ["Supplier", "Spend", "Lines"],
+            ([r["supplier__name"], r["spend"], r["lines"]] for r in rows.iterator()),
+        )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    totals = SpendLine.objects.filter(category__isnull=True).aggregate(
+        spend=Sum("amount"), lines=Count("id")
+    )
+    categories = Category.objects.order_by("path").only("code", "name", "depth")
+    return render(
+        request,
+        "spend/imports/unclassified.html",
+        {
+            "page": page,
+            "form": form,
+            "totals": totals,
+            "categories": categories,
+            "currency": settings.BASE_CURRENCY,
+        },
+    )
+
+
+def _classify(user, category, supplier_ids) -> int:
+    with transaction.atomic():
+        for supplier_id in supplier_ids:
+            ClassificationRule.objects.update_or_create(
+                kind=ClassificationRule.SUPPLIER,
+                supplier_id=supplier_id,
+                defaults={"category": category, "created_by": user},
+            )
+        changed = SpendLine.objects.filter(
+            category__isnull=True, supplier_id__in=supplier_ids
+        ).update(category=category)
+    refresh_spend_summary()
+    return changed
+
+
+def exchange_rates(request):
+    """Monthly FX rates used to convert imported lines to the base currency."""
+    require_importer(request)
+    form = RatesUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        rates, errors = parse_rates(form.cleaned_data["file"].read(), settings.BASE_CURRENCY)
+        if errors:
+            for row, problem in errors[:20]:
+                form.add_error("file", f"Row {row}: {problem}")
+        else:
+            with transaction.atomic():
+                for currency, month, rate in rates:
+                    ExchangeRate.objects.update_or_create(
+                        currency=currency, month=month, defaults={"rate": rate}
+                    )
+            messages.success(request, f"{len(rates)} monthly rates saved.")
+            return redirect("spend:exchange_rates")
+    rates = ExchangeRate.objects.order_by("-month", "currency")
+    if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
+        return export_response(
+            export_format,
+            "fx-rates",
+            ["Currency", "Month", "Rate"],
+            ([r.currency, r.month.strftime("%Y-%m"), r.rate] for r in rates),
+        )
+    page = Paginator(rates, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "spend/imports/exchange_rates.html",
+        {"form": form, "page": page, "base_currency": settings.BASE_CURRENCY},
+    )
+
+
+def classification_rules(request):
+    """The rules that classify imported lines, in their order of precedence; GL-account and
+    keyword rules are added here (supplier rules on the unclassified-spend page)."""
+    require_importer(request)
+    form = RuleForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("delete"):
+        rule = get_object_or_404(
+            ClassificationRule.objects.select_related("category"), pk=request.POST["delete"]
+        )
+        if not may_change_category(request.user, rule.category):
+            messages.error(request, "Only the category's owner or an administrator may remove it.")
+        else:
+            rule.delete()
+            messages.success(request, f"Rule removed: {rule}.")
+        return redirect("spend:classification_rules")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        category = Category.objects.filter(code=data["category"].strip()).first()
+        if category is None:
+            form.add_error("category", "No category has this code.")
+        elif not may_change_category(request.user, category):
+            form.add_error("category", "You may add rules only for categories you own.")
+        else:
+            field = "gl_account" if data["kind"] == ClassificationRule.GL_ACCOUNT else "keyword"
+            rule, _ = ClassificationRule.objects.update_or_create(
+                kind=data["kind"],
+                **{field: data["value"]},
+                defaults={"category": category, "created_by": request.user},
+            )
+            messages.success(request, f"Rule saved: {rule}. It applies to the next imports.")
+            return redirect("spend:classification_rules")
+    order = {kind: rank for rank, kind in enumerate(ClassificationRule.PRECEDENCE)}
+    rules = sorted(
+        ClassificationRule.objects.select_related("supplier", "category"),
+        key=lambda rule: (order[rule.kind], str(rule)),
+    )
+    if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
+        return export_response(
+            export_format,
+            "classification-rules",
+            ["Kind", "Supplier", "GL account", "Keyword", "Category code", "Category"],
+            (
+                [
+                    r.get_kind_display(),
+                    r.supplier.name if r.supplier else "",
+                    r.gl_account,
+                    r.keyword,
+                    r.category.code,
+                    r.category.name,
+                ]
+                for r in rules
+            ),
+        )
+    return render(
+        request,
+        "spend/imports/classification_rules.html",
+        {"form": form, "rules": rules, "categories": Category.objects.only("code", "name")},
+    )
