@@ -8,15 +8,23 @@ and the categories their unit buys.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from categories.models import Category
-from spend.models import SpendSummary
+from plans.models import CategoryPlan, Initiative
+from spend.models import ImportJob, SpendSummary
 from stakeholders.models import BusinessUnit, ServiceAgreement, SurveyResponse, SurveyRound
-from suppliers.models import Supplier
-from workbench.roles import ADMINISTRATOR, CATEGORY_MANAGER, CPO, has_role, is_procurement
+from suppliers.models import Evaluation, Supplier, SupplierMerge
+from workbench.roles import (
+    ADMINISTRATOR,
+    BUSINESS_UNIT_LEAD,
+    CATEGORY_MANAGER,
+    CPO,
+    has_role,
+    is_procurement,
+)
 
 
 def require_procurement(request):
@@ -166,7 +174,6 @@ def require_importer(request):
 
 
 def import_job_for_user(request, pk: int):
-    from spend.models import ImportJob
 
     require_importer(request)
     jobs = ImportJob.objects.select_related("mapping", "batch", "created_by")
@@ -187,7 +194,6 @@ def undoable_import_job_for_user(request, pk: int):
 
 
 def readable_suppliers(user):
-    from workbench.roles import BUSINESS_UNIT_LEAD
 
     if is_procurement(user):
         return Supplier.objects.all()
@@ -256,7 +262,6 @@ def ratable_supplier_for_user(request, pk: int) -> tuple[Supplier, bool, list]:
 
 def evaluation_for_user(request, pk: int):
     """A scorecard evaluation: procurement reads all; a unit lead only their own unit's."""
-    from suppliers.models import Evaluation
 
     require_supplier_reader(request)
     evaluations = Evaluation.objects.select_related(
@@ -282,7 +287,6 @@ def editable_supplier_part(request, model, pk: int):
 
 def undoable_merge_for_user(request, pk: int):
     """A merge not yet undone, on a supplier the user may change."""
-    from suppliers.models import SupplierMerge
 
     merge = get_object_or_404(SupplierMerge, pk=pk, undone_at__isnull=True)
     editable_supplier_for_user(request, merge.kept_id)
@@ -296,10 +300,6 @@ def undoable_merge_for_user(request, pk: int):
 
 
 def readable_plans(user):
-    from django.db.models import Exists, OuterRef
-
-    from plans.models import CategoryPlan
-    from spend.models import SpendSummary
 
     plans = CategoryPlan.objects.select_related("category", "category__owner", "approved_by")
     if is_procurement(user):
@@ -332,7 +332,6 @@ def editable_plan_for_user(request, pk: int):
 
 def initiative_for_user(request, pk: int):
     """An initiative (with its plan) and whether the user may change it."""
-    from plans.models import Initiative
 
     initiative = get_object_or_404(Initiative.objects.select_related("plan", "owner"), pk=pk)
     plan, may_change = plan_for_user(request, initiative.plan_id)
