@@ -4,11 +4,45 @@ rows a view already has and returns the file."""
 import csv
 import datetime
 import decimal
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table as the page shows it and its CSV/Excel export writes it: the
+    header, and how a row gives its value (a key of a dict row, or a function of the row)."""
+
+    header: str
+    value: str | Callable[[Any], Any]
+
+    def of(self, row):
+        if callable(self.value):
+            return self.value(row)
+        return itemgetter(self.value)(row) if isinstance(row, dict) else getattr(row, self.value)
+
+
+def headers_of(columns: Iterable[Column]) -> list[str]:
+    return [column.header for column in columns]
+
+
+def cells_of(columns: Iterable[Column], rows) -> Iterable[list]:
+    """The rows as lists of values in the columns' order: what the page's table and the export
+    both show, so the two can never disagree."""
+    columns = list(columns)
+    return ([column.of(row) for column in columns] for row in rows)
+
+
+def export_table(export_format: str, filename: str, columns: list[Column], rows):
+    """`rows` written as `columns` say, as CSV or Excel."""
+    return export_response(export_format, filename, headers_of(columns), cells_of(columns, rows))
 
 
 class _Echo:
