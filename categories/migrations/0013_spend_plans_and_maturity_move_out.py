@@ -4,11 +4,73 @@ model names its table in Meta.db_table), so an existing database migrates in pla
 
 from django.db import migrations
 
+MOVED = {
+    "spend": [
+        "importbatch",
+        "spendline",
+        "columnmapping",
+        "exchangerate",
+        "classificationrule",
+        "importjob",
+        "spendsummary",
+        "kraljicassessment",
+    ],
+    "plans": [
+        "categoryplan",
+        "planobjective",
+        "stageprobability",
+        "initiative",
+        "initiativeimpact",
+        "realisedsaving",
+        "planendorsement",
+        "planversion",
+        "planevent",
+    ],
+    "portfolio": [
+        "maturitydimension",
+        "maturitydescriptor",
+        "maturityassessment",
+        "maturityscore",
+    ],
+}
+
+
+def follow(apps, schema_editor):
+    """What names the moved models by app follows them: their content types (so admin history
+    and any permission granted on them stay attached) and the supplier merges' records of what
+    they moved ("app.model.field"), which undoing a merge looks up."""
+    for app, models in MOVED.items():
+        _relabel(apps, models, "categories", app)
+
+
+def go_back(apps, schema_editor):
+    for app, models in MOVED.items():
+        _relabel(apps, models, app, "categories")
+
+
+def _relabel(apps, models, old, new):
+    content_types = apps.get_model("contenttypes", "ContentType")
+    taken = content_types.objects.filter(app_label=new, model__in=models)
+    content_types.objects.filter(app_label=old, model__in=models).exclude(
+        model__in=taken.values("model")
+    ).update(app_label=new)
+    merges = apps.get_model("suppliers", "SupplierMerge")
+    for merge in merges.objects.all():
+        moved = {}
+        for label, ids in merge.moved.items():
+            app, model, field = label.split(".")
+            moved[f"{new}.{model}.{field}" if app == old and model in models else label] = ids
+        if moved != merge.moved:
+            merge.moved = moved
+            merge.save(update_fields=["moved"])
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('categories', '0012_import_job_sheets'),
+        ('contenttypes', '0002_remove_content_type_name'),
+        ('suppliers', '0003_partners'),
     ]
 
     state_operations = [
@@ -249,4 +311,7 @@ class Migration(migrations.Migration):
         ),
     ]
 
-    operations = [migrations.SeparateDatabaseAndState(state_operations=state_operations)]
+    operations = [
+        migrations.SeparateDatabaseAndState(state_operations=state_operations),
+        migrations.RunPython(follow, go_back),
+    ]

@@ -1,32 +1,10 @@
 """The plans models, moved here from categories/ with their tables as they were (see
-categories 0013): only Django's picture of them is created; the rows stay where they are. The
-content types follow, so admin history and any permission granted on them stay attached."""
+categories 0013): only Django's picture of them is created; the rows stay where they are."""
 
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-
-MODELS = ['stageprobability', 'categoryplan', 'initiative', 'initiativeimpact', 'planendorsement', 'planevent', 'planobjective', 'planversion', 'realisedsaving']
-
-
-def content_types_follow(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
-    taken = set(
-        content_types.objects.filter(app_label="plans", model__in=MODELS).values_list(
-            "model", flat=True
-        )
-    )
-    content_types.objects.filter(app_label="categories", model__in=set(MODELS) - taken).update(
-        app_label="plans"
-    )
-
-
-def content_types_return(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
-    content_types.objects.filter(app_label="plans", model__in=MODELS).update(
-        app_label="categories"
-    )
 
 
 class Migration(migrations.Migration):
@@ -34,7 +12,6 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
         ('categories', '0013_spend_plans_and_maturity_move_out'),
         ('stakeholders', '0003_unit_assigned_categories'),
         ('suppliers', '0004_standard_scorecard'),
@@ -229,7 +206,4 @@ class Migration(migrations.Migration):
         ),
     ]
 
-    operations = [
-        migrations.SeparateDatabaseAndState(state_operations=state_operations),
-        migrations.RunPython(content_types_follow, content_types_return),
-    ]
+    operations = [migrations.SeparateDatabaseAndState(state_operations=state_operations)]

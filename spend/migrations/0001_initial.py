@@ -1,53 +1,10 @@
 """The spend models, moved here from categories/ with their tables as they were (see
-categories 0013): only Django's picture of them is created; the rows stay where they are. The
-content types follow, so admin history and any permission granted on them stay attached."""
+categories 0013): only Django's picture of them is created; the rows stay where they are."""
 
 import django.core.validators
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-
-MODELS = ['columnmapping', 'exchangerate', 'importbatch', 'importjob', 'kraljicassessment', 'classificationrule', 'spendline', 'spendsummary']
-
-
-def content_types_follow(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
-    taken = set(
-        content_types.objects.filter(app_label="spend", model__in=MODELS).values_list(
-            "model", flat=True
-        )
-    )
-    content_types.objects.filter(app_label="categories", model__in=set(MODELS) - taken).update(
-        app_label="spend"
-    )
-
-
-def content_types_return(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
-    content_types.objects.filter(app_label="spend", model__in=MODELS).update(
-        app_label="categories"
-    )
-
-
-def merge_records_follow(apps, schema_editor):
-    """A supplier merge names what it moved by "app.model.field"; its undo looks them up."""
-    _relabel_merges(apps, "categories.", "spend.")
-
-
-def merge_records_return(apps, schema_editor):
-    _relabel_merges(apps, "spend.", "categories.")
-
-
-def _relabel_merges(apps, old, new):
-    merges = apps.get_model("suppliers", "SupplierMerge")
-    for merge in merges.objects.all():
-        moved = {
-            (new + label[len(old) :] if label.startswith(old) and label.split(".")[1] in MODELS else label): ids
-            for label, ids in merge.moved.items()
-        }
-        if moved != merge.moved:
-            merge.moved = moved
-            merge.save(update_fields=["moved"])
 
 
 class Migration(migrations.Migration):
@@ -55,7 +12,6 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
         ('categories', '0013_spend_plans_and_maturity_move_out'),
         ('stakeholders', '0003_unit_assigned_categories'),
         ('suppliers', '0004_standard_scorecard'),
@@ -218,8 +174,4 @@ class Migration(migrations.Migration):
         ),
     ]
 
-    operations = [
-        migrations.SeparateDatabaseAndState(state_operations=state_operations),
-        migrations.RunPython(content_types_follow, content_types_return),
-        migrations.RunPython(merge_records_follow, merge_records_return),
-    ]
+    operations = [migrations.SeparateDatabaseAndState(state_operations=state_operations)]
