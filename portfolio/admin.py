@@ -9,21 +9,20 @@ from portfolio.models import (
     MaturityDimension,
     MaturityScore,
 )
-from workbench.roles import ADMINISTRATOR, has_role
+from workbench.permissions import may_reword_maturity_model
 
 
 class AdministratorsEdit:
-    """The wording is the Administrator role's to change (the role, not Django's per-model
-    permissions, which the app's groups do not carry)."""
+    """The wording is the administrators' to change (workbench.permissions)."""
 
     def has_module_permission(self, request):
-        return has_role(request.user, ADMINISTRATOR)
+        return may_reword_maturity_model(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return has_role(request.user, ADMINISTRATOR)
+        return may_reword_maturity_model(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return has_role(request.user, ADMINISTRATOR)
+        return may_reword_maturity_model(request.user)
 
 
 class DescriptorInline(AdministratorsEdit, admin.TabularInline):

@@ -2,30 +2,24 @@
 page shows (not the charts), so finance can check and reuse them."""
 
 import datetime
-from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from portfolio import maturity
+from workbench.exports import append_inert_row
 
 BOLD = Font(bold=True)
 
 
-def _cell(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
 def _sheet(workbook, title, headers, rows):
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(headers)
+    append_inert_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = BOLD
     for row in rows:
-        sheet.append([_cell(value) for value in row])
+        append_inert_row(sheet, row)
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(12, len(header) + 2)
     return sheet

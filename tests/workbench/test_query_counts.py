@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.factories import add_spend
 from tests.plans.plan_builders import plan_args
 from tests.suppliers.builders import supplier_args
-from tests.workbench.test_role_matrix import _stakeholder_args
+from tests.workbench.test_role_matrix import stakeholder_args
 
 PAGES = [
     ("home", [], "cpo"),
@@ -78,7 +78,7 @@ def test_queries_per_page_are_bounded(
     add_spend(company, line_count)
     client.force_login(getattr(company, role))
     args = [company.suppliers[0].pk if arg == "first-supplier" else arg for arg in args]
-    args = supplier_args(_stakeholder_args(args, company), company)
+    args = supplier_args(stakeholder_args(args, company), company)
     args = plan_args(args, company)
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(reverse(name, args=args))

@@ -176,7 +176,7 @@ def _refused_import():
 
 @pytest.mark.parametrize(("name", "args", "statuses"), MATRIX)
 def test_each_role_gets_the_expected_status(client, company_with_spend, name, args, statuses):
-    args = supplier_args(_stakeholder_args(args, company_with_spend), company_with_spend)
+    args = supplier_args(stakeholder_args(args, company_with_spend), company_with_spend)
     args = plan_args(args, company_with_spend)
     url = reverse(name, args=_resolve_args(args, company_with_spend))
     seen = {}
@@ -219,7 +219,7 @@ def test_logout_is_a_post_and_ends_the_session(client, company):
     assert client.get(reverse("home")).status_code == 302
 
 
-def _stakeholder_args(args, company):
+def stakeholder_args(args, company):
     """Survey rounds and agreements made on demand for the rows that need them."""
     from tests.factories import add_agreement, add_survey_round
 
