@@ -38,7 +38,7 @@ from categories.models import Category  # noqa: E402
 from spend import cube  # noqa: E402
 from spend.filters import cube_filter_from  # noqa: E402
 from spend.models import SpendLine, SpendSummary  # noqa: E402
-from spend.summary import default_period, refresh_spend_summary  # noqa: E402
+from spend.summary import refresh_spend_summary  # noqa: E402
 from stakeholders.models import BusinessUnit  # noqa: E402
 from suppliers.models import Supplier  # noqa: E402
 
@@ -148,7 +148,7 @@ def cube_filter_mix(count, seed=7):
     codes = list(Category.objects.values_list("code", flat=True))
     units = list(BusinessUnit.objects.values_list("code", flat=True))
     suppliers = list(Supplier.objects.values_list("pk", flat=True))
-    end = default_period().end
+    end = cube.latest_period().end
     latest = end.year * 12 + end.month - 1
     months = [f"{(latest - back) // 12}-{(latest - back) % 12 + 1:02d}" for back in range(24)]
     mix = [{}]

@@ -24,3 +24,12 @@ def roll_up(
             totals[node] += amount
             node = parent_of[node]
     return totals
+
+
+def ancestor_paths(path: str, *, including_self: bool) -> list[str]:
+    """The paths of the categories above the one at `path`, top first, and its own path last
+    when `including_self`: "/DM/DM01/" gives ["/DM/"], or ["/DM/", "/DM/DM01/"]."""
+    codes = path.strip("/").split("/")
+    if not including_self:
+        codes = codes[:-1]
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]

@@ -2,17 +2,31 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from categories import services
 from categories.forms import CategoryForm
 from categories.models import Category
+from categories.tree import ancestor_paths
 from spend import cube, panels
-from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import (
     category_for_user,
     editable_category_for_user,
     may_change_category,
+    may_reassign_category_owner,
     require_procurement,
 )
-from workbench.roles import ADMINISTRATOR, has_role
+
+# The taxonomy table's export; each category carries its subtree spend (cube.with_subtree_spend).
+CATEGORY_COLUMNS = [
+    Column("Code", "code"),
+    Column("Name", "name"),
+    Column("Level", lambda c: c.depth + 1),
+    Column("Parent code", lambda c: c.path.split("/")[-3] if c.depth else ""),
+    Column("Owner", lambda c: c.owner.get_full_name() if c.owner else ""),
+    Column("Spend", "spend"),
+    Column("Previous 12 months", "previous_spend"),
+    Column("Suppliers", "supplier_count"),
+]
 
 
 def category_list(request):
@@ -25,33 +39,7 @@ def category_list(request):
     categories = list(categories)
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS and period:
-        return export_response(
-            export_format,
-            "categories",
-            [
-                "Code",
-                "Name",
-                "Level",
-                "Parent code",
-                "Owner",
-                "Spend",
-                "Previous 12 months",
-                "Suppliers",
-            ],
-            (
-                [
-                    c.code,
-                    c.name,
-                    c.depth + 1,
-                    c.path.split("/")[-3] if c.depth else "",
-                    c.owner.get_full_name() if c.owner else "",
-                    c.spend,
-                    c.previous_spend,
-                    c.supplier_count,
-                ]
-                for c in categories
-            ),
-        )
+        return export_table(export_format, "categories", CATEGORY_COLUMNS, categories)
     for category in categories:
         category.may_change = may_change_category(request.user, category)
     return render(
@@ -69,9 +57,9 @@ def category_detail(request, code):
         "may_change": may_change,
         "period": period,
         "currency": settings.BASE_CURRENCY,
-        "ancestors": Category.objects.filter(path__in=_ancestor_paths(category.path)).order_by(
-            "depth"
-        ),
+        "ancestors": Category.objects.filter(
+            path__in=ancestor_paths(category.path, including_self=False)
+        ).order_by("depth"),
         "children": [],
     }
     if period:
@@ -90,19 +78,14 @@ def category_detail(request, code):
     return render(request, "categories/category_detail.html", context)
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    codes = path.strip("/").split("/")[:-1]
-    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
-
-
 def category_edit(request, code):
     category = editable_category_for_user(request, code)
-    may_reassign_owner = has_role(request.user, ADMINISTRATOR)
+    may_reassign_owner = may_reassign_category_owner(request.user)
     form = CategoryForm(
         request.POST or None, instance=category, may_reassign_owner=may_reassign_owner
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.category_update(form=form)
         messages.success(request, f"{category.name} saved.")
         return redirect(category)
     return render(request, "categories/category_edit.html", {"category": category, "form": form})

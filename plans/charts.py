@@ -4,7 +4,7 @@ import math
 
 import plotly.graph_objects as go
 
-from plans.queries import KIND_LABELS, KINDS, PARTS
+from plans.savings import KIND_LABELS, KINDS, PARTS
 
 
 def plan_tradeoff(figures, currency: str) -> go.Figure:

@@ -23,9 +23,10 @@ from plans.models import (
     PlanVersion,
     RealisedSaving,
 )
-from plans.views.plans import snapshot
+from plans.services import plan_snapshot
 from spend import cube
 from stakeholders.models import BusinessUnit, ValueDriver
+from stakeholders.queries import nearest_unit_weights
 
 D = datetime.date
 COST = "Cost"
@@ -290,7 +291,7 @@ def load() -> None:
         units = list(
             BusinessUnit.objects.filter(pk__in=[row["business_unit"] for row in spend[:TOP_UNITS]])
         )
-        weights, _ = planning.unit_weights(category)
+        weights, _ = nearest_unit_weights(category)
         valued = _most_valued_after_cost(weights, [row["business_unit__code"] for row in spend])
         plan = CategoryPlan.objects.create(
             category=category,
@@ -317,7 +318,11 @@ def load() -> None:
             plan.approved_by, plan.approved_at = cpo, now
             plan.save(update_fields=["approved_by", "approved_at"])
             PlanVersion.objects.create(
-                plan=plan, revision=1, snapshot=snapshot(plan), approved_by=cpo, approved_at=now
+                plan=plan,
+                revision=1,
+                snapshot=plan_snapshot(plan=plan),
+                approved_by=cpo,
+                approved_at=now,
             )
             PlanEvent.objects.create(
                 plan=plan,

@@ -228,3 +228,11 @@ class StageProbabilityForm(forms.Form):
                 max_value=100,
                 initial=round(100 * current.get(stage, DEFAULT_STAGE_PROBABILITIES[stage])),
             )
+
+
+def with_version(form_class, data, version, **kwargs):
+    """The user's own input, now carrying the current version: saving again is a deliberate
+    choice to put their values over the other person's."""
+    data = data.copy()
+    data["version"] = str(version)
+    return form_class(data, **kwargs)

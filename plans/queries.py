@@ -1,69 +1,88 @@
-"""What a plan page, its exports and the savings tracker gather from the database: the units'
-weights for the plan's category, each unit's spend in it, the initiatives with their impacts
-and units, and savings by fiscal year. The arithmetic is in plans.py and savings.py."""
+"""What a plan page, its exports and the savings tracker gather from the database: the plan
+list's figures, the units' weights for the plan's category, each unit's spend in it, the
+initiatives with their impacts and units, each section of the plan's page (PlanPage), and
+savings by fiscal year. The arithmetic is in alignment.py and savings.py."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Sum
-from django.db.models.functions import ExtractYear
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 
 from categories.models import Category
 from plans import alignment as plans
-from plans import savings
+from plans import charts, savings
 from plans.models import (
     CategoryPlan,
     Initiative,
     InitiativeImpact,
+    PlanEndorsement,
     RealisedSaving,
     StageProbability,
 )
+from plans.savings import KIND_LABELS, KINDS, PARTS  # noqa: F401 (the tracker's labels)
+from spend import charts as spend_charts
 from spend import cube
-from stakeholders.models import PriorityWeight
+from spend.queries import kraljic_positions
+from stakeholders import queries as stakeholder_queries
+from stakeholders.models import BusinessUnit, SurveyResponse, SurveyRound
 from stakeholders.priorities import combined_weights
+from stakeholders.satisfaction import recommend_group
+from suppliers.models import Contract
+from workbench.charts import figure_html
+from workbench.exports import Column
+from workbench.permissions import plan_roles, sees_who_answered, units_led_by
 
 ZERO = Decimal("0.00")
-KINDS = ("hard_savings", "cost_avoidance", "revenue")
-KIND_LABELS = {
-    "hard_savings": "Hard savings",
-    "cost_avoidance": "Cost avoidance",
-    "revenue": "Revenue",
-}
+# Cancelled initiatives are kept on the plan but promise nothing.
+LIVE = ~Q(initiatives__stage=Initiative.CANCELLED)
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """The path of the category and of each category above it."""
-    codes = path.strip("/").split("/")
-    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+# --- The plan list -----------------------------------------------------------------------------
 
 
-def unit_weights(category: Category) -> tuple[dict, Category | None]:
-    """{unit code: {driver name: weight}} for the category, and the category they were stated
-    for. Units state priorities for the categories they know (usually the top level), so a plan
-    on a lower category uses the nearest one above it that has them. One query."""
-    rows = PriorityWeight.objects.filter(
-        priority__category__path__in=ancestor_paths(category.path)
-    ).values_list(
-        "priority__category__path",
-        "priority__category_id",
-        "priority__unit__code",
-        "driver__name",
-        "weight",
-    )
-    by_path: dict = defaultdict(lambda: defaultdict(dict))
-    category_of = {}
-    for path, category_id, unit, driver, weight in rows:
-        by_path[path][unit][driver] = weight
-        category_of[path] = category_id
-    if not by_path:
-        return {}, None
-    nearest = max(by_path, key=len)
-    if category_of[nearest] == category.pk:
-        source = category
-    else:
-        source = Category.objects.get(pk=category_of[nearest])
-    return {unit: dict(weights) for unit, weights in by_path[nearest].items()}, source
+def plans_with_figures(plans_shown, *, status: str = "", year: str = "", category=None):
+    """`plans_shown` (the user's readable plans) narrowed by the list's filters, each with its
+    live initiatives' count and money, newest year first."""
+    plans_shown = plans_shown.annotate(
+        initiative_count=Count("initiatives", filter=LIVE, distinct=True),
+        hard_savings=Coalesce(Sum("initiatives__hard_savings", filter=LIVE), ZERO),
+        cost_avoidance=Coalesce(Sum("initiatives__cost_avoidance", filter=LIVE), ZERO),
+        revenue=Coalesce(Sum("initiatives__revenue", filter=LIVE), ZERO),
+    ).order_by("-fiscal_year", "category__path")
+    if status in dict(CategoryPlan.STATUSES):
+        plans_shown = plans_shown.filter(status=status)
+    if year.isdigit():
+        plans_shown = plans_shown.filter(fiscal_year=int(year))
+    if category is not None:
+        plans_shown = plans_shown.filter(category__path__startswith=category.path)
+    return plans_shown
+
+
+def plan_years(plans_shown):
+    """The fiscal years the plans cover, newest first: the list's year filter."""
+    return plans_shown.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+
+
+PLAN_LIST_COLUMNS = [
+    Column("Category code", lambda p: p.category.code),
+    Column("Category", lambda p: p.category.name),
+    Column("Fiscal year", "fiscal_year"),
+    Column("Title", "title"),
+    Column("Status", lambda p: p.get_status_display()),
+    Column("Revision", "revision"),
+    Column("Initiatives", "initiative_count"),
+    Column("Target hard savings", "target_hard_savings"),
+    Column("Target cost avoidance", "target_cost_avoidance"),
+    Column("Target revenue", "target_revenue"),
+    Column("Planned hard savings", "hard_savings"),
+    Column("Planned cost avoidance", "cost_avoidance"),
+    Column("Planned revenue", "revenue"),
+]
+
+
+# --- A plan's figures --------------------------------------------------------------------------
 
 
 def unit_spend(category: Category, period) -> list[dict]:
@@ -171,14 +190,238 @@ def rank_figures(figures: list[InitiativeFigures], savings_weight: float):
 
 def plan_affected_units(plan: CategoryPlan):
     """The units any of the plan's initiatives affects: whose leads endorse it."""
-    from stakeholders.models import BusinessUnit
-
     return BusinessUnit.objects.filter(initiatives__plan=plan).distinct().order_by("name")
 
 
-# --- Savings by fiscal year --------------------------------------------------------------------
+def stale_changes(events, seen_version: int) -> list:
+    """The saves among `events` made since the version a form was opened on (newest first),
+    each with `shown_changes`: what changed, without the version bookkeeping."""
+    newer = []
+    for event in events:
+        version = event.changes.get("version")
+        if version and int(version[1]) > seen_version:
+            event.shown_changes = {k: v for k, v in event.changes.items() if k != "version"}
+            newer.append(event)
+    return newer
 
-PARTS = (("target", "Target"), ("pipeline", "Risk-adjusted pipeline"), ("realised", "Realised"))
+
+# --- The plan's page ---------------------------------------------------------------------------
+
+
+class PlanPage:
+    """Each section of a plan's page, worked out only when that section is shown, as the
+    `user` may see it, ranked with savings weighing `alpha`. Sections share the period, the
+    units' weights and spend, computed once."""
+
+    def __init__(self, plan, user, alpha):
+        self.plan, self.user, self.alpha = plan, user, alpha
+        self._cache = {}
+
+    def _once(self, key, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def period(self):
+        return self._once("period", cube.latest_period)
+
+    @property
+    def weights(self):
+        return self._once(
+            "weights", lambda: stakeholder_queries.nearest_unit_weights(self.plan.category)
+        )
+
+    @property
+    def unit_spend(self):
+        return self._once("unit_spend", lambda: unit_spend(self.plan.category, self.period))
+
+    @property
+    def probabilities(self):
+        return self._once("probabilities", stage_probabilities)
+
+    @property
+    def figures(self):
+        def make():
+            spend = {row["business_unit__code"]: row["spend"] for row in self.unit_spend}
+            figures = initiative_figures(self.plan, self.weights[0], spend, self.probabilities)
+            return rank_figures(figures, self.alpha)
+
+        return self._once("figures", make)
+
+    def baseline(self):
+        category, period = self.plan.category, self.period
+        if period is None:
+            return {"period": None}
+        totals = cube.with_subtree_spend(Category.objects.filter(pk=category.pk), period).get()
+        monthly = cube.monthly_spend(cube.subtree_rows(category), period)
+        return {
+            "period": period,
+            "spend": totals.spend,
+            "previous_spend": totals.previous_spend,
+            "supplier_count": totals.supplier_count,
+            "change": cube.change_ratio(totals.spend, totals.previous_spend),
+            "trend_chart": figure_html(
+                spend_charts.monthly_spend_line(monthly, settings.BASE_CURRENCY), height=240
+            ),
+        }
+
+    def kraljic(self):
+        if self.period is None:
+            return {"position": None}
+        positions = kraljic_positions(self.plan.category.depth, self.period)
+        position = next((p for p in positions if p.category.pk == self.plan.category_id), None)
+        return {"position": position}
+
+    def priorities(self):
+        weights, source = self.weights
+        spend = {row["business_unit__code"]: row["spend"] for row in self.unit_spend}
+        combined = combined_weights(weights, spend)
+        drivers = sorted(combined, key=lambda d: -combined[d])
+        latest_round = (
+            SurveyRound.objects.filter(categories=source or self.plan.category)
+            .order_by("-closes_on")
+            .first()
+            if (source or self.plan.category)
+            else None
+        )
+        satisfaction_rows, voids = [], []
+        if latest_round is not None:
+            category = source or self.plan.category
+            responses = SurveyResponse.objects.filter(
+                round=latest_round, category=category, submitted_at__isnull=False
+            )
+            if sees_who_answered(self.user, latest_round):
+                scores = {}
+                for unit, recommend in responses.values_list("unit__name", "recommend"):
+                    scores.setdefault(unit, []).append(recommend)
+                satisfaction_rows = [
+                    {"unit": unit, "recommend": values[0], "group": recommend_group(values[0])}
+                    for unit, values in sorted(scores.items())
+                    if values[0] is not None
+                ]
+            voids = [
+                row
+                for row in stakeholder_queries.voids_in_round(self.user, latest_round)
+                if row["category_code"] == category.code
+            ]
+        top_units = [u for u in self.unit_spend if u["business_unit__code"] in weights][:3]
+        return {
+            "weights_source": source,
+            "combined": [(driver, combined[driver]) for driver in drivers],
+            # Drivers as rows: eight drivers fit down a card, not across it; beside the
+            # combination, the largest buyers' own weights.
+            "top_units": top_units,
+            "driver_rows": [
+                {
+                    "driver": driver,
+                    "combined": combined[driver],
+                    "weights": [
+                        weights[unit["business_unit__code"]].get(driver) for unit in top_units
+                    ],
+                }
+                for driver in drivers
+            ],
+            "drivers": drivers,
+            "latest_round": latest_round,
+            "satisfaction_rows": satisfaction_rows,
+            "voids": voids,
+        }
+
+    def suppliers(self):
+        category, period = self.plan.category, self.period
+        top = cube.top_suppliers(cube.subtree_rows(category), period, 8) if period else []
+        contracts = (
+            Contract.objects.filter(categories__path__startswith=category.path)
+            .select_related("supplier")
+            .distinct()
+            .order_by("end")[:12]
+        )
+        return {"top_suppliers": top, "contracts": contracts}
+
+    def objectives(self):
+        return {"objectives": list(self.plan.objectives.all())}
+
+    def ranking(self):
+        figures = self.figures
+        live = [f for f in figures if f.rank]
+        conflicts = [(f, c) for f in figures for c in f.conflicts]
+        return {
+            "figures": figures,
+            "conflicts": conflicts,
+            "probabilities": self.probabilities,
+            "totals": {
+                "hard_savings": sum(f.initiative.hard_savings for f in live),
+                "cost_avoidance": sum(f.initiative.cost_avoidance for f in live),
+                "revenue": sum(f.initiative.revenue for f in live),
+                "one_off_cost": sum(f.initiative.one_off_cost for f in live),
+                "risk_adjusted": sum(f.risk_adjusted for f in live),
+            },
+            "tradeoff_chart": (
+                figure_html(charts.plan_tradeoff(figures, settings.BASE_CURRENCY), height=380)
+                if live
+                else None
+            ),
+        }
+
+    def workflow(self):
+        plan = self.plan
+        units = list(plan_affected_units(plan))
+        answers = {
+            e.unit_id: e
+            for e in plan.endorsements.filter(revision=plan.revision).select_related("decided_by")
+        }
+        roles = plan_roles(self.user, plan)
+        led = set(units_led_by(self.user).values_list("pk", flat=True))
+        return {
+            "endorsement_rows": [{"unit": unit, "answer": answers.get(unit.pk)} for unit in units],
+            "actions": [
+                (action, plans.ACTION_LABELS[action])
+                for action in plans.allowed_actions(plan.status, roles)
+            ],
+            "may_endorse": plan.status == CategoryPlan.IN_REVIEW
+            and any(unit.pk in led for unit in units),
+            "waiting_for": [unit.name for unit in units if unit.pk not in answers],
+        }
+
+    def history(self):
+        events = list(self.plan.events.select_related("by", "initiative")[:50])
+        for event in events:
+            event.shown_changes = {k: v for k, v in event.changes.items() if k != "version"}
+        return {
+            "events": events,
+            "versions": list(self.plan.versions.select_related("approved_by")),
+        }
+
+
+# The plan's initiatives as its CSV and Excel exports write them (the page's ranking table shows
+# fewer columns, formatted for reading).
+INITIATIVE_COLUMNS = [
+    Column("Rank", lambda f: f.rank or ""),
+    Column("Initiative", lambda f: f.initiative.title),
+    Column("Lever", lambda f: f.initiative.get_lever_display()),
+    Column("Stage", lambda f: f.initiative.get_stage_display()),
+    Column("Hard savings", lambda f: f.initiative.hard_savings),
+    Column("Cost avoidance", lambda f: f.initiative.cost_avoidance),
+    Column("Revenue", lambda f: f.initiative.revenue),
+    Column("One-off cost", lambda f: f.initiative.one_off_cost),
+    Column("Risk-adjusted value", "risk_adjusted"),
+    Column("Start", lambda f: f.initiative.start),
+    Column("End", lambda f: f.initiative.end),
+    Column("Owner", lambda f: f.initiative.owner.get_full_name() if f.initiative.owner else ""),
+    Column("Effort", lambda f: f.initiative.effort),
+    Column("Risk", lambda f: f.initiative.risk),
+    Column("Affected units", lambda f: ", ".join(unit.code for unit in f.units)),
+    Column("Value alignment", lambda f: round(f.alignment, 3)),
+    Column("Score", lambda f: round(f.score, 3) if f.rank else ""),
+    Column(
+        "Conflicts",
+        lambda f: "; ".join(f"{c.unit} loses on {c.driver} ({c.impact:+d})" for c in f.conflicts),
+    ),
+]
+
+
+# --- Savings by fiscal year --------------------------------------------------------------------
 
 
 @dataclass
@@ -267,10 +510,6 @@ def savings_by_category(plan_filter: dict, probabilities: dict) -> list[YearRow]
 def plans_awaiting_answer(units) -> list[dict]:
     """Plans in review that affect one of `units` and that unit has not yet endorsed or objected
     to in the plan's current revision: one row per plan and unit, oldest submission first."""
-    from django.db.models import Exists, F, OuterRef
-
-    from plans.models import PlanEndorsement
-
     answered = PlanEndorsement.objects.filter(
         plan=OuterRef("pk"),
         revision=OuterRef("revision"),

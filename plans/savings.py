@@ -11,6 +11,16 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 DAYS_IN_YEAR = 365
 
+# The three kinds of money a plan promises, kept apart everywhere, and the three measures the
+# savings tracker sets side by side.
+KINDS = ("hard_savings", "cost_avoidance", "revenue")
+KIND_LABELS = {
+    "hard_savings": "Hard savings",
+    "cost_avoidance": "Cost avoidance",
+    "revenue": "Revenue",
+}
+PARTS = (("target", "Target"), ("pipeline", "Risk-adjusted pipeline"), ("realised", "Realised"))
+
 # How likely an initiative at each stage is to deliver what it promises. The CPO can change
 # them (StageProbability rows); these are the starting point, the usual gate-based haircut.
 DEFAULT_STAGE_PROBABILITIES = {

@@ -3,12 +3,11 @@ category's maturity, and the assessment its manager fills in."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolio import board_pack, charts, evidence, maturity, queries
+from portfolio import board_pack, charts, evidence, maturity, queries, services
 from portfolio.forms import AssessmentForm
 from portfolio.models import (
     MaturityAssessment,
@@ -18,13 +17,13 @@ from portfolio.models import (
 )
 from spend import cube
 from workbench.charts import figure_html
-from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import (
     assessable_category_for_user,
     maturity_category_for_user,
+    may_read_portfolio,
     require_portfolio_reader,
 )
-from workbench.roles import ADMINISTRATOR, CPO, has_role
 
 
 def _radar_category(request, picture):
@@ -104,18 +103,8 @@ def maturity_overview(request):
     picture = queries.maturity_picture(period)
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            "maturity-by-category",
-            ["Code", "Category", "Spend", "Assessed on"]
-            + [name for _, name in picture.dimensions]
-            + ["Overall", "Change since previous assessment"],
-            (
-                [row.code, row.name, row.spend, row.assessed_on]
-                + [row.levels.get(key) for key, _ in picture.dimensions]
-                + [_rounded(row.overall), _rounded(row.change)]
-                for row in picture.rows
-            ),
+        return export_table(
+            export_format, "maturity-by-category", _maturity_columns(picture), picture.rows
         )
     return render(
         request,
@@ -148,6 +137,22 @@ def _rounded(value):
     return round(value, 2) if value is not None else None
 
 
+def _maturity_columns(picture) -> list[Column]:
+    """The heatmap's export: one column per dimension of the model, as the page shows them."""
+    return [
+        Column("Code", "code"),
+        Column("Category", "name"),
+        Column("Spend", "spend"),
+        Column("Assessed on", "assessed_on"),
+        *(
+            Column(name, lambda row, key=key: row.levels.get(key))
+            for key, name in picture.dimensions
+        ),
+        Column("Overall", lambda row: _rounded(row.overall)),
+        Column("Change since previous assessment", lambda row: _rounded(row.change)),
+    ]
+
+
 def category_maturity(request, code):
     """One category against the organisation, and every assessment of it with its notes."""
     category, may_assess = maturity_category_for_user(request, code)
@@ -176,7 +181,7 @@ def category_maturity(request, code):
         {
             "category": category,
             "may_assess": may_assess,
-            "perms_portfolio": has_role(request.user, CPO, ADMINISTRATOR),
+            "perms_portfolio": may_read_portfolio(request.user),
             "picture": picture,
             "row": row,
             "history": history,
@@ -209,7 +214,12 @@ def assess(request, code):
     if request.method == "POST" and "save" in request.POST:
         form = AssessmentForm(request.POST, **arguments)
         if form.is_valid():
-            _save(category, form, request.user)
+            services.maturity_assessment_save(
+                category=category,
+                assessed_on=form.cleaned_data["assessed_on"],
+                scores=form.scores(),
+                by=request.user,
+            )
             messages.success(request, f"Maturity of {category.name} saved.")
             return redirect("portfolio:category_maturity", category.code)
     elif request.method == "POST":
@@ -234,16 +244,3 @@ def _last_answers(category) -> dict:
         ]
         initial[f"{key}_note"] = score.note
     return initial
-
-
-@transaction.atomic
-def _save(category, form, user):
-    assessment, _ = MaturityAssessment.objects.update_or_create(
-        category=category,
-        assessed_on=form.cleaned_data["assessed_on"],
-        defaults={"assessed_by": user},
-    )
-    assessment.scores.all().delete()
-    MaturityScore.objects.bulk_create(
-        MaturityScore(assessment=assessment, **score) for score in form.scores()
-    )

@@ -1,8 +1,13 @@
-"""The spend aggregates that pages and exports share. Every figure is summed by the database
-from the monthly spend summary (spend.summary keeps it current with the lines); Python
-only maps leaf totals onto the (small) category tree."""
+"""The reporting period and every spend aggregate that pages and exports read. Every figure is
+summed by the database from the monthly spend summary (spend.summary keeps it current with the
+lines); Python only maps leaf totals onto the (small) category tree.
+
+A million lines fold into a few tens of thousands of summary rows, so every figure on the cube,
+category and Kraljic pages costs the same however many lines are stored.
+"""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,10 +27,14 @@ from django.db.models.functions import Coalesce
 
 from categories.models import Category
 from categories.tree import roll_up
+from spend import concentration
 from spend.models import SpendLine, SpendSummary
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+
+# --- The reporting period ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -42,27 +51,36 @@ class Period:
         return f"{self.start:%b %Y} – {self.end:%b %Y}"
 
 
-def _month_start(day: datetime.date, months_back: int) -> datetime.date:
+def month_start(day: datetime.date, months_back: int = 0) -> datetime.date:
+    """The first day of the month `months_back` calendar months before the month of `day`
+    (negative: after it)."""
     index = day.year * 12 + day.month - 1 - months_back
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def month_end(day: datetime.date) -> datetime.date:
+    return month_start(day, -1) - datetime.timedelta(days=1)
+
+
 def twelve_months_to(latest: datetime.date) -> Period:
     """The twelve calendar months ending with the month of `latest`."""
-    next_month = _month_start(latest, -1)
-    start = _month_start(latest, 11)
-    previous_start = _month_start(latest, 23)
+    start = month_start(latest, 11)
     return Period(
         start=start,
-        end=next_month - datetime.timedelta(days=1),
-        previous_start=previous_start,
+        end=month_end(latest),
+        previous_start=month_start(latest, 23),
         previous_end=start - datetime.timedelta(days=1),
     )
 
 
 def latest_period() -> Period | None:
+    """The latest twelve months with data, as every page reports them; None before any
+    import."""
     latest = SpendSummary.objects.aggregate(latest=Max("month"))["latest"]
     return twelve_months_to(latest) if latest else None
+
+
+# --- Aggregates over a period ------------------------------------------------------------------
 
 
 def spend_rows(**filters):
@@ -202,3 +220,174 @@ def period_spend(period: Period, relation: str = "spend_lines"):
         ZERO,
         output_field=MONEY,
     )
+
+
+# --- The cube: any slice of category, unit, supplier and months --------------------------------
+
+
+@dataclass(frozen=True)
+class CubeFilter:
+    """One slice of the cube. Categories include their whole subtree; `unclassified` selects
+    the lines no category has been given yet."""
+
+    start: datetime.date
+    end: datetime.date
+    category: Category | None = None
+    unclassified: bool = False
+    business_unit: object = None
+    supplier: object = None
+
+    @property
+    def period_label(self) -> str:
+        if (self.start.year, self.start.month) == (self.end.year, self.end.month):
+            return f"{self.start:%b %Y}"
+        return f"{self.start:%b %Y} – {self.end:%b %Y}"
+
+    def describe(self) -> str:
+        """The slice in words, e.g. "Packaging (and below) · Manufacturing · Nov 2025 – Oct
+        2026"."""
+        parts = []
+        if self.category is not None:
+            parts.append(f"{self.category.name} (and below)")
+        elif self.unclassified:
+            parts.append("Unclassified spend")
+        else:
+            parts.append("All categories")
+        if self.business_unit is not None:
+            parts.append(self.business_unit.name)
+        if self.supplier is not None:
+            parts.append(self.supplier.name)
+        parts.append(self.period_label)
+        return " · ".join(parts)
+
+    def summary_rows(self):
+        rows = SpendSummary.objects.filter(month__range=(month_start(self.start), self.end))
+        return self._narrow(rows)
+
+    def lines(self):
+        return self._narrow(SpendLine.objects.filter(date__range=(self.start, self.end)))
+
+    def _narrow(self, rows):
+        if self.category is not None:
+            rows = rows.filter(category__path__startswith=self.category.path)
+        elif self.unclassified:
+            rows = rows.filter(category__isnull=True)
+        if self.business_unit is not None:
+            rows = rows.filter(business_unit=self.business_unit)
+        if self.supplier is not None:
+            rows = rows.filter(supplier=self.supplier)
+        return rows
+
+
+def totals(cube: CubeFilter) -> dict:
+    """Spend, lines and suppliers paid in the slice, in one aggregate."""
+    return cube.summary_rows().aggregate(
+        spend=_sum(),
+        lines=Coalesce(Sum("lines"), 0),
+        suppliers=Count("supplier", distinct=True),
+        units=Count("business_unit", distinct=True),
+    )
+
+
+def monthly(cube: CubeFilter) -> list[dict]:
+    return list(
+        cube.summary_rows()
+        .values("month")
+        .annotate(spend=_sum(), lines=Sum("lines"))
+        .order_by("month")
+    )
+
+
+def by_supplier(cube: CubeFilter) -> list[dict]:
+    """Every supplier paid in the slice, largest first (the Pareto curve needs them all)."""
+    return list(
+        cube.summary_rows()
+        .values("supplier", "supplier__name")
+        .annotate(spend=_sum(), lines=Sum("lines"))
+        .order_by("-spend", "supplier__name")
+    )
+
+
+def by_unit(cube: CubeFilter) -> list[dict]:
+    return list(
+        cube.summary_rows()
+        .values("business_unit", "business_unit__code", "business_unit__name")
+        .annotate(spend=_sum(), lines=Sum("lines"))
+        .order_by("-spend", "business_unit__name")
+    )
+
+
+def by_category_and_supplier(rows) -> list[dict]:
+    """Spend per (booked category, supplier) pair; category None is unclassified spend."""
+    return list(
+        rows.values("category", "supplier").annotate(spend=_sum(), lines=Sum("lines")).order_by()
+    )
+
+
+def spend_by_booked_category(cube: CubeFilter) -> dict:
+    """Spend booked on each category (not yet rolled up); key None is unclassified."""
+    return dict(
+        cube.summary_rows()
+        .values("category")
+        .annotate(spend=_sum())
+        .order_by()
+        .values_list("category", "spend")
+    )
+
+
+@dataclass
+class CategoryFigures:
+    """One category's spend in a slice and how concentrated it is on its suppliers."""
+
+    category: Category | None  # None: the unclassified lines
+    spend: Decimal
+    lines: int
+    suppliers: int
+    top_share: float | None
+    hhi: float | None
+    pareto_count: int
+
+    @property
+    def concentration_level(self) -> str:
+        return concentration.concentration_level(self.hhi)
+
+    @property
+    def highly_concentrated(self) -> bool:
+        return self.hhi is not None and self.hhi > concentration.HIGHLY_CONCENTRATED
+
+
+def category_figures(
+    pairs: list[dict], categories: list[Category], path_of: dict[int, str]
+) -> list[CategoryFigures]:
+    """Fold (booked category, supplier) spend onto `categories` (each takes its subtree, found
+    through `path_of`, every category id's path) and work out each one's supplier
+    concentration; largest spend first. Pairs booked outside every given category are left
+    out; a category with no spend still gets a row."""
+    prefix_of = {category.path: category for category in categories}
+    by_supplier_of = defaultdict(lambda: defaultdict(Decimal))
+    lines_of = defaultdict(int)
+    for pair in pairs:
+        path = path_of.get(pair["category"], "")
+        # The nearest given category above the booked one (categories may nest).
+        owner = None
+        for prefix, category in prefix_of.items():
+            if path.startswith(prefix) and (owner is None or len(prefix) > len(owner.path)):
+                owner = category
+        if owner is not None:
+            by_supplier_of[owner.pk][pair["supplier"]] += pair["spend"]
+            lines_of[owner.pk] += pair["lines"]
+    figures = []
+    for category in categories:
+        amounts = list(by_supplier_of[category.pk].values())
+        figures.append(
+            CategoryFigures(
+                category=category,
+                spend=sum(amounts, ZERO),
+                lines=lines_of[category.pk],
+                suppliers=sum(1 for amount in amounts if amount > 0),
+                top_share=concentration.top_share(amounts),
+                hhi=concentration.hhi(amounts),
+                pareto_count=concentration.pareto_count(amounts),
+            )
+        )
+    return sorted(figures, key=lambda row: row.spend, reverse=True)

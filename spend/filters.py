@@ -5,13 +5,12 @@ subtree (`category=unclassified` takes the lines without one), the period runs f
 day of the start month to the last day of the end month.
 """
 
-import datetime
 from urllib.parse import urlencode
 
 from django import forms
 
 from categories.models import Category
-from spend.summary import CubeFilter, default_period, month_end
+from spend.cube import CubeFilter, latest_period, month_end, month_start
 from stakeholders.models import BusinessUnit
 from suppliers.models import Supplier
 
@@ -65,13 +64,13 @@ def cube_filter_from(params) -> tuple[CubeFilter | None, CubeFilterForm]:
     form = CubeFilterForm(params)
     form.is_valid()
     cleaned = {name: form.cleaned_data.get(name) for name in PARAMETERS}
-    period = default_period()
+    period = latest_period()
     if period is None:
         return None, form
     start = cleaned["start"] or (period.start if not cleaned["end"] else None)
     end = month_end(cleaned["end"]) if cleaned["end"] else period.end
     if start is None:  # an end month alone: the twelve months up to it
-        start = (end.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+        start = month_start(end, 11)
     category = cleaned["category"]
     return (
         CubeFilter(

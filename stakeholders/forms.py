@@ -175,6 +175,19 @@ class ResponseForm(forms.Form):
                 self.add_error(name, "Needed before the answer can be submitted.")
         return cleaned
 
+    @staticmethod
+    def initial_from(response) -> dict:
+        """The answer as given so far (nothing before the first save)."""
+        if response is None:
+            return {}
+        initial = {"recommend": response.recommend, "comment": response.comment}
+        for driver_id, importance, level in response.ratings.values_list(
+            "driver_id", "importance", "satisfaction"
+        ):
+            initial[f"importance-{driver_id}"] = importance
+            initial[f"satisfaction-{driver_id}"] = level
+        return initial
+
     def ratings(self):
         return {
             driver: (
@@ -222,7 +235,9 @@ class MeasureResultForm(forms.Form):
         return self.cleaned_data["period"].replace(day=1)
 
 
-class EngagementForm(forms.ModelForm):
+class UnitEngagementForm(forms.ModelForm):
+    """Time procurement spent with a business unit, for the engagement log."""
+
     class Meta:
         model = EngagementEntry
         fields = ["date", "unit", "category", "minutes", "people", "topic"]

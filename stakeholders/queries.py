@@ -1,21 +1,30 @@
-"""Queries the stakeholder pages and exports share, as database aggregates."""
+"""Queries the stakeholder pages and exports share, as database aggregates, and the columns of
+each table a page exports (the page and its CSV/Excel read the same rows)."""
+
+from functools import cached_property
 
 from django.db.models import Avg, Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from categories.models import Category
+from categories.tree import ancestor_paths
 from spend import cube
 from spend.models import SpendSummary
-from stakeholders import satisfaction
+from stakeholders import ahp, satisfaction
 from stakeholders.models import (
     BusinessUnit,
+    EngagementEntry,
+    MeasureResult,
     Priority,
     PriorityWeight,
+    ServiceAgreement,
     SurveyRating,
+    SurveyResponse,
     SurveyRound,
 )
 from stakeholders.satisfaction import DETRACTOR_UP_TO, PROMOTER_FROM
-from workbench.permissions import readable_responses, reads_every_answer
+from workbench.exports import Column
+from workbench.permissions import readable_responses, readable_rounds, reads_every_answer
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 
@@ -53,14 +62,35 @@ def categories_bought_by(unit, period):
 
 
 def unit_weights(category) -> dict:
-    """{unit code: {driver name: weight}} for every unit that gave priorities for `category`."""
-    rows = PriorityWeight.objects.filter(priority__category=category).values_list(
-        "priority__unit__code", "driver__name", "weight"
-    )
-    weights: dict = {}
-    for unit, driver, weight in rows:
-        weights.setdefault(unit, {})[driver] = weight
+    """{unit code: {driver name: weight}} for every unit that gave priorities for `category`
+    itself."""
+    weights, _ = nearest_unit_weights(category, look_above=False)
     return weights
+
+
+def nearest_unit_weights(category, *, look_above: bool = True) -> tuple[dict, Category | None]:
+    """{unit code: {driver name: weight}} and the category they were stated for: `category`
+    itself or, when `look_above`, the nearest category above it that has any. Units state
+    priorities for the categories they know (usually the top level), so a plan on a lower
+    category uses its parent's. One query, and one more for the category above when the
+    weights are its."""
+    if look_above:
+        stated = Q(priority__category__path__in=ancestor_paths(category.path, including_self=True))
+    else:
+        stated = Q(priority__category=category)
+    rows = PriorityWeight.objects.filter(stated).values_list(
+        "priority__category_id", "priority__unit__code", "driver__name", "weight"
+    )
+    by_category: dict = {}
+    for category_id, unit, driver, weight in rows:
+        by_category.setdefault(category_id, {}).setdefault(unit, {})[driver] = weight
+    if not by_category:
+        return {}, None
+    if category.pk in by_category:
+        return by_category[category.pk], category
+    # The deepest of the categories above that have weights is the nearest.
+    nearest = Category.objects.filter(pk__in=by_category).order_by("-depth").first()
+    return by_category[nearest.pk], nearest
 
 
 def recommend_counts(responses, *group_by):
@@ -207,3 +237,423 @@ def answers_owed(user, today) -> int:
             if row["state"] != "submitted"
         )
     return count
+
+
+# --- Survey rounds -----------------------------------------------------------------------------
+
+
+def rounds_with_progress(user, today) -> list[dict]:
+    """The rounds `user` may see, newest first, each with whether it is open today, how many
+    answers it asks for and how many are in."""
+    # Counted before readable_rounds narrows to a unit lead's rounds, which would otherwise
+    # count only their own units.
+    rounds = readable_rounds(
+        user,
+        SurveyRound.objects.annotate(
+            unit_count=Count("units", distinct=True),
+            category_count=Count("categories", distinct=True),
+        ),
+    )
+    submitted = dict(
+        SurveyResponse.objects.filter(submitted_at__isnull=False)
+        .values("round")
+        .annotate(n=Count("id"))
+        .values_list("round", "n")
+    )
+    return [
+        {
+            "round": r,
+            "open": r.is_open(today),
+            "expected": r.unit_count * r.category_count,
+            "submitted": submitted.get(r.pk, 0),
+        }
+        for r in rounds.distinct()
+    ]
+
+
+ROUND_COLUMNS = [
+    Column("Round", lambda row: row["round"].name),
+    Column("Opens", lambda row: row["round"].opens_on),
+    Column("Closes", lambda row: row["round"].closes_on),
+    Column("Anonymous", lambda row: row["round"].anonymous),
+    Column("Open", "open"),
+    Column("Answers in", "submitted"),
+    Column("Expected", "expected"),
+]
+
+# The answers a round still waits for (rows of answer_states), for procurement to chase.
+NOT_ANSWERED_COLUMNS = [
+    Column("Unit", lambda row: row["unit"].name),
+    Column(
+        "Lead",
+        lambda row: ", ".join(
+            lead.get_full_name() or lead.username for lead in row["unit"].leads.all()
+        ),
+    ),
+    Column("Category", lambda row: row["category"].name),
+    Column("State", "state"),
+]
+
+
+# --- A round's results -------------------------------------------------------------------------
+
+
+def _nps_row(label, counts, anonymous) -> dict:
+    result = satisfaction.NetPromoterScore(
+        counts["promoters"], counts["passives"], counts["detractors"]
+    )
+    shown = satisfaction.may_show(result.responses, anonymous)
+    return {"label": label, "nps": result, "shown": shown}
+
+
+class RoundResults:
+    """The figures of one round's results as `user` may read them: NPS overall, by category and
+    by unit; importance and satisfaction per driver; trends across rounds; the comments. Each
+    is read when first asked for, so the comment search and each export read only what they
+    show. In an anonymous round a reader who does not read every answer sees only figures over
+    satisfaction.MIN_RESPONDENTS answers, and no unit names."""
+
+    def __init__(self, user, survey_round):
+        self.survey_round = survey_round
+        self.reads_everything = reads_every_answer(user)
+        self.anonymous = survey_round.anonymous and not self.reads_everything
+        self.readable = readable_responses(user)
+        self.responses = self.readable.filter(round=survey_round)
+        # This round and the ones before it, for the trends.
+        self.so_far = self.readable.filter(round__opens_on__lte=survey_round.opens_on)
+
+    @cached_property
+    def overall(self) -> dict:
+        return _nps_row("All answers", recommend_counts(self.responses), self.anonymous)
+
+    @cached_property
+    def by_category(self) -> list[dict]:
+        return [
+            _nps_row(row["category__name"], row, self.anonymous)
+            for row in recommend_counts(self.responses, "category__name")
+        ]
+
+    @cached_property
+    def by_unit(self) -> list[dict]:
+        if self.anonymous:
+            return []
+        return [
+            _nps_row(row["unit__name"], row, self.anonymous)
+            for row in recommend_counts(self.responses, "unit__name")
+        ]
+
+    def nps_rows(self) -> list[dict]:
+        """The NPS by category, then by unit, that may be shown: the rows of NPS_COLUMNS."""
+        return [
+            {"by": kind, **row}
+            for kind, rows in (("Category", self.by_category), ("Unit", self.by_unit))
+            for row in rows
+            if row["shown"]
+        ]
+
+    @cached_property
+    def drivers(self) -> list[dict]:
+        """Mean importance and satisfaction per driver, with its quadrant and weighted gap."""
+        return [
+            {
+                "driver": row["driver__name"],
+                "importance": row["importance"],
+                "satisfaction": row["satisfaction"],
+                "answers": row["answers"],
+                "quadrant": satisfaction.quadrant(row["importance"], row["satisfaction"]),
+                "gap": satisfaction.weighted_gap(row["importance"], row["satisfaction"]),
+            }
+            for row in driver_means(self.responses)
+            if satisfaction.may_show(row["answers"], self.anonymous)
+        ]
+
+    @cached_property
+    def ranked(self) -> list[dict]:
+        """The drivers, biggest weighted gap first."""
+        return sorted(self.drivers, key=lambda row: row["gap"], reverse=True)
+
+    @cached_property
+    def nps_trend(self) -> list[dict]:
+        """NPS of this round and the earlier ones, oldest first, leaving out a round whose
+        figure is withheld (each round keeps its own anonymity)."""
+        per_round = {row["round"]: row for row in recommend_counts(self.so_far, "round")}
+        trend = []
+        for r in SurveyRound.objects.filter(pk__in=per_round).order_by("opens_on"):
+            row = _nps_row(r.name, per_round[r.pk], r.anonymous and not self.reads_everything)
+            if row["shown"]:
+                trend.append({"round": r.name, "score": row["nps"].score})
+        return trend
+
+    @cached_property
+    def driver_trend(self) -> list[dict]:
+        """Mean satisfaction per driver in this round and the earlier ones, oldest first."""
+        return [
+            {
+                "round": row["response__round__name"],
+                "driver": row["driver__name"],
+                "satisfaction": row["satisfaction"],
+            }
+            for row in satisfaction_by_round(self.so_far)
+            if satisfaction.may_show(
+                row["answers"], row["response__round__anonymous"] and not self.reads_everything
+            )
+        ]
+
+    def comments(self, search: str = ""):
+        """Submitted answers with a comment (mentioning `search`, when given), by category and
+        unit."""
+        comments = submitted(self.responses).exclude(comment="").select_related("unit", "category")
+        if search:
+            comments = comments.filter(comment__icontains=search)
+        comments = comments.order_by("category__name", "unit__name")
+        if self.anonymous:
+            # A comment on a category few units answered about would say who wrote it.
+            comments = comments.filter(
+                category__name__in=[row["label"] for row in self.by_category if row["shown"]]
+            )
+        return comments
+
+
+NPS_COLUMNS = [
+    Column("By", "by"),
+    Column("Name", "label"),
+    Column("NPS", lambda row: row["nps"].score),
+    Column("Promoters", lambda row: row["nps"].promoters),
+    Column("Passives", lambda row: row["nps"].passives),
+    Column("Detractors", lambda row: row["nps"].detractors),
+]
+
+# The drivers as the export writes them (the page's table leaves out the answer counts).
+DRIVER_COLUMNS = [
+    Column("Driver", "driver"),
+    Column("Importance", "importance"),
+    Column("Satisfaction", "satisfaction"),
+    Column("Answers", "answers"),
+    Column("Quadrant", "quadrant"),
+    Column("Weighted gap", "gap"),
+]
+
+
+def comment_columns(anonymous: bool) -> list[Column]:
+    """The comments table; in an anonymous round the unit is left blank."""
+    return [
+        Column("Category", lambda comment: comment.category.name),
+        Column("Unit", lambda comment: "" if anonymous else comment.unit.name),
+        Column("Recommend", "recommend"),
+        Column("Comment", "comment"),
+    ]
+
+
+def rounds_with_answers(user):
+    """The rounds with submitted answers `user` may read, newest first."""
+    return SurveyRound.objects.filter(
+        responses__in=readable_responses(user).filter(submitted_at__isnull=False)
+    ).distinct()
+
+
+VOID_COLUMNS = [
+    Column("Unit", "unit"),
+    Column("Category", "category"),
+    Column("Recommend", "recommend"),
+    Column("Why", "reason"),
+]
+
+
+# --- Service agreements ------------------------------------------------------------------------
+
+
+def _status(measure, actual) -> str:
+    return satisfaction.agreement_status(
+        float(measure.target), float(actual), measure.higher_is_better
+    )
+
+
+def agreements_with_status(units) -> list[dict]:
+    """The agreements with `units`, each with how many of its measures are on track, at risk
+    or missed in their latest result."""
+    agreements = ServiceAgreement.objects.filter(unit__in=units).select_related(
+        "unit", "procurement_contact"
+    )
+    latest = latest_results(MeasureResult.objects.filter(measure__agreement__in=agreements))
+    rows = []
+    for agreement in agreements.prefetch_related("measures"):
+        statuses = [latest[m.pk]["status"] for m in agreement.measures.all() if m.pk in latest]
+        rows.append(
+            {
+                "agreement": agreement,
+                "measures": len(agreement.measures.all()),
+                "on_track": statuses.count("On track"),
+                "at_risk": statuses.count("At risk"),
+                "missed": statuses.count("Missed"),
+            }
+        )
+    return rows
+
+
+def latest_results(results) -> dict:
+    """The most recent result of each measure with its status, {measure id: {...}}."""
+    latest = {}
+    for row in results.select_related("measure").order_by("measure_id", "period"):
+        latest[row.measure_id] = {
+            "period": row.period,
+            "actual": row.actual,
+            "status": _status(row.measure, row.actual),
+        }
+    return latest
+
+
+AGREEMENT_COLUMNS = [
+    Column("Agreement", lambda row: row["agreement"].title),
+    Column("Unit", lambda row: row["agreement"].unit.name),
+    Column("Starts", lambda row: row["agreement"].starts_on),
+    Column("Ends", lambda row: row["agreement"].ends_on),
+    Column("Measures", "measures"),
+    Column("On track", "on_track"),
+    Column("At risk", "at_risk"),
+    Column("Missed", "missed"),
+]
+
+
+def agreement_results(agreement) -> tuple[list, list[dict]]:
+    """The months with results, and per measure its result and status in each of those months
+    (None where none was recorded)."""
+    measures = list(agreement.measures.all())
+    results = MeasureResult.objects.filter(measure__agreement=agreement).order_by("period")
+    periods = sorted({r.period for r in results})
+    table = {(r.measure_id, r.period): r for r in results}
+    grid = []
+    for measure in measures:
+        cells = []
+        for period in periods:
+            result = table.get((measure.pk, period))
+            cells.append(
+                None
+                if result is None
+                else {"actual": result.actual, "status": _status(measure, result.actual)}
+            )
+        grid.append({"measure": measure, "cells": cells})
+    return periods, grid
+
+
+def recorded_results(periods, grid) -> list[dict]:
+    """The grid of agreement_results as one row per recorded result: the rows of
+    AGREEMENT_RESULT_COLUMNS."""
+    return [
+        {"measure": row["measure"], "period": period, **cell}
+        for row in grid
+        for period, cell in zip(periods, row["cells"], strict=True)
+        if cell
+    ]
+
+
+AGREEMENT_RESULT_COLUMNS = [
+    Column("Measure", lambda row: row["measure"].name),
+    Column("Target", lambda row: row["measure"].target),
+    Column("Period", "period"),
+    Column("Actual", "actual"),
+    Column("Status", "status"),
+]
+
+
+# --- Engagement log ----------------------------------------------------------------------------
+
+
+def engagement_entries(units, start, end):
+    """Time with `units` between two dates, newest first."""
+    return EngagementEntry.objects.filter(unit__in=units, date__range=(start, end)).select_related(
+        "unit", "category", "recorded_by"
+    )
+
+
+def engagement_by_unit(entries) -> list[dict]:
+    """Minutes and meetings per unit, most time first."""
+    return list(
+        entries.values("unit__name")
+        .annotate(minutes=Sum("minutes"), meetings=Count("id"))
+        .order_by("-minutes")
+    )
+
+
+def engagement_by_category(entries) -> list[dict]:
+    return list(
+        entries.values("category__name").annotate(minutes=Sum("minutes")).order_by("-minutes")
+    )
+
+
+def engagement_rows(entries):
+    """The entries as plain rows for ENGAGEMENT_COLUMNS, read as the file is written."""
+    return entries.values(
+        "date", "unit__name", "category__name", "minutes", "people", "topic"
+    ).iterator()
+
+
+ENGAGEMENT_COLUMNS = [
+    Column("Date", "date"),
+    Column("Unit", "unit__name"),
+    Column("Category", "category__name"),
+    Column("Minutes", "minutes"),
+    Column("People", "people"),
+    Column("Topic", "topic"),
+]
+
+
+# --- Priorities --------------------------------------------------------------------------------
+
+
+# The categories a unit buys (rows of categories_bought_by) and how it gave its priorities.
+PRIORITY_COLUMNS = [
+    Column("Category", "name"),
+    Column("Code", "code"),
+    Column("Spend", "spend"),
+    Column("Given as", lambda c: dict(Priority.METHODS).get(c.priority_method, "To do")),
+    Column("Consistency ratio", "consistency_ratio"),
+]
+
+
+def categories_with_priorities():
+    """The categories some unit has given priorities for, with how many units have."""
+    return (
+        Category.objects.filter(priorities__isnull=False)
+        .annotate(unit_count=Count("priorities"))
+        .order_by("code")
+    )
+
+
+def unit_priority_columns(drivers: list[str]) -> list[Column]:
+    """Each unit's weights for a category, a column per driver (in the order of `drivers`)."""
+    return [
+        Column("Unit", "code"),
+        Column("Name", "name"),
+        Column("Spend", "spend"),
+        *(
+            Column(driver, lambda row, index=index: row["weights"][index])
+            for index, driver in enumerate(drivers)
+        ),
+    ]
+
+
+def group_judgement(category, drivers) -> dict | None:
+    """The units that compared `drivers` in pairs for `category`, as one judge: the element-wise
+    geometric mean of their matrices, and the weights and consistency of that. None with fewer
+    than two such units."""
+    matrices, units = [], []
+    for priority in Priority.objects.filter(
+        category=category, method=Priority.PAIRWISE
+    ).select_related("unit"):
+        judgements = {}
+        for i, left in enumerate(drivers):
+            for j in range(i + 1, len(drivers)):
+                value = priority.comparisons.get(f"{left.pk},{drivers[j].pk}")
+                if value is not None:
+                    judgements[(i, j)] = value
+        if len(judgements) == len(drivers) * (len(drivers) - 1) // 2:
+            matrices.append(ahp.matrix_from_judgements(len(drivers), judgements))
+            units.append(priority.unit.name)
+    if len(matrices) < 2:
+        return None
+    result = ahp.priorities(ahp.combine_judges(matrices))
+    return {
+        "units": units,
+        "result": result,
+        "weights": list(zip([d.name for d in drivers], result.weights, strict=True)),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stakeholders.views import priorities, relationships, rounds, units
+from stakeholders.views import agreements, engagement, priorities, surveys, units
 
 app_name = "stakeholders"
 urlpatterns = [
@@ -18,20 +18,20 @@ urlpatterns = [
         priorities.category_priorities,
         name="category_priorities",
     ),
-    path("surveys/", rounds.round_list, name="rounds"),
-    path("surveys/new/", rounds.round_create, name="round_create"),
-    path("surveys/voids/", rounds.voids, name="voids"),
-    path("surveys/<int:pk>/", rounds.round_detail, name="round"),
-    path("surveys/<int:pk>/results/", rounds.round_results, name="round_results"),
+    path("surveys/", surveys.round_list, name="rounds"),
+    path("surveys/new/", surveys.round_create, name="round_create"),
+    path("surveys/voids/", surveys.voids, name="voids"),
+    path("surveys/<int:pk>/", surveys.round_detail, name="round"),
+    path("surveys/<int:pk>/results/", surveys.round_results, name="round_results"),
     path(
         "surveys/<int:pk>/answer/<str:code>/<str:category_code>/",
-        rounds.response_edit,
+        surveys.response_edit,
         name="response",
     ),
-    path("agreements/", relationships.agreement_list, name="agreements"),
-    path("agreements/new/", relationships.agreement_create, name="agreement_create"),
-    path("agreements/<int:pk>/", relationships.agreement_detail, name="agreement"),
-    path("agreements/<int:pk>/result/", relationships.agreement_result, name="agreement_result"),
-    path("engagement/", relationships.engagement_log, name="engagement"),
-    path("engagement/new/", relationships.engagement_add, name="engagement_add"),
+    path("agreements/", agreements.agreement_list, name="agreements"),
+    path("agreements/new/", agreements.agreement_create, name="agreement_create"),
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
+    path("agreements/<int:pk>/result/", agreements.agreement_result, name="agreement_result"),
+    path("engagement/", engagement.engagement_log, name="engagement"),
+    path("engagement/new/", engagement.engagement_add, name="engagement_add"),
 ]

@@ -196,7 +196,9 @@ class ContractForm(forms.ModelForm):
         return cleaned
 
 
-class EngagementForm(forms.ModelForm):
+class SupplierEngagementForm(forms.ModelForm):
+    """Time spent with a supplier, for its engagement log."""
+
     class Meta:
         model = SupplierEngagement
         fields = ["date", "minutes", "people", "topic"]

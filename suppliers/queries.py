@@ -1,4 +1,5 @@
-"""The supplier aggregates that pages, exports and the demo share, summed by the database."""
+"""What the supplier pages, their exports and the demo read: aggregates summed by the database,
+the rows of each page, and the column list each table shares with its CSV/Excel export."""
 
 import datetime
 from collections import defaultdict
@@ -7,21 +8,29 @@ from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from rapidfuzz import fuzz, process
 
 from categories.models import Category
 from spend import cube
 from spend.models import SpendSummary
-from spend.summary import kraljic_positions
+from spend.queries import kraljic_positions
 from suppliers import scorecards, segmentation
 from suppliers.models import (
+    ELEMENTS,
     MONITOR,
+    SEGMENT_NAMES,
     SEGMENTS,
     STRATEGIC_PARTNER,
+    Contract,
+    Evaluation,
+    RelationshipPlan,
     Supplier,
     SupplierAlias,
     SupplierEngagement,
+    SupplierMerge,
 )
 from suppliers.names import normalise
+from workbench.exports import Column, cells_of
 
 # The Kraljic level segments read: the same default as the Kraljic page (second level).
 KRALJIC_DEPTH = 1
@@ -124,6 +133,36 @@ def supplier_table(filters: SupplierFilter, period, suppliers=None):
             if high is not None:
                 suppliers = suppliers.filter(spend__lt=high)
     return suppliers.order_by("-spend", "name")
+
+
+SUPPLIER_LIST_COLUMNS = [
+    Column("Supplier", "name"),
+    Column("Country", "country"),
+    Column("Segment", lambda row: SEGMENT_NAMES.get(row["segment"], "")),
+    Column("Spend", "spend"),
+    Column("Categories", "category_count"),
+]
+
+
+def supplier_table_rows(suppliers):
+    """The rows of `supplier_table` as plain values, streamed: an export of every supplier
+    builds no model objects."""
+    return suppliers.values("name", "country", "segment", "spend", "category_count").iterator()
+
+
+def filter_categories():
+    """The categories the list filters by: the top two levels, in tree order."""
+    return Category.objects.filter(depth__lte=1).order_by("path").only("code", "name", "depth")
+
+
+def supplier_countries():
+    """The countries suppliers are in, for the list's filter."""
+    return (
+        Supplier.objects.exclude(country="")
+        .order_by("country")
+        .values_list("country", flat=True)
+        .distinct()
+    )
 
 
 def spend_by_supplier(period) -> dict:
@@ -249,3 +288,164 @@ def partner_plan_coverage():
         )
         .order_by("elements", "name")
     )
+
+
+SEGMENT_COLUMNS = [
+    Column("Segment", "name"),
+    Column("Suppliers", "suppliers"),
+    Column("Spend", "spend"),
+    Column("Share of spend", "spend_share"),
+    Column("Hours", lambda row: round(row["hours"], 1)),
+    Column("Share of time", "time_share"),
+]
+
+
+# --- A supplier's page -------------------------------------------------------------------------
+
+
+def relationship_plan(supplier):
+    """The supplier's relationship plan with its owner, objectives and meetings; None when it
+    has none."""
+    return (
+        RelationshipPlan.objects.filter(supplier=supplier)
+        .select_related("owner")
+        .prefetch_related("actions", "meetings")
+        .first()
+    )
+
+
+def objectives_by_element(plan) -> list[dict]:
+    """Each of the five elements with the plan's objectives under it (none for a gap)."""
+    actions = list(plan.actions.all())
+    return [
+        {
+            "number": number,
+            "name": name,
+            "actions": [action for action in actions if action.element == number],
+        }
+        for number, name in ELEMENTS
+    ]
+
+
+def supplier_contracts(supplier):
+    return Contract.objects.filter(supplier=supplier).prefetch_related("categories")
+
+
+def engagement_minutes(supplier, *, since: datetime.date) -> int:
+    """Minutes spent with the supplier after `since`."""
+    return supplier.engagements.filter(date__gt=since).aggregate(total=Sum("minutes"))["total"] or 0
+
+
+def supplier_evaluations(supplier):
+    """The supplier's scorecard evaluations with what scoring them needs prefetched."""
+    return (
+        Evaluation.objects.filter(supplier=supplier)
+        .select_related("business_unit", "evaluator", "template")
+        .prefetch_related("ratings", "template__weights")
+    )
+
+
+def scorecard_of(evaluation) -> dict:
+    """One evaluation's KPIs with weight, rating and the weight each carries in the score once
+    unrated KPIs are left out; the score and how much of the weight was rated."""
+    weights = list(evaluation.template.weights.select_related("kpi"))
+    ratings = {rating.kpi_id: rating.score for rating in evaluation.ratings.all()}
+    weight_of = {weight.kpi_id: weight.weight for weight in weights}
+    rated_weight = sum(weight.weight for weight in weights if ratings.get(weight.kpi_id))
+    rows = [
+        {
+            "kpi": weight.kpi,
+            "weight": weight.weight,
+            "rating": ratings.get(weight.kpi_id),
+            "effective": weight.weight / rated_weight
+            if rated_weight and ratings.get(weight.kpi_id)
+            else None,
+        }
+        for weight in weights
+    ]
+    return {
+        "rows": rows,
+        "score": scorecards.weighted_score(weight_of, ratings),
+        "coverage": scorecards.coverage(weight_of, ratings),
+    }
+
+
+SCORECARD_COLUMNS = [
+    Column("KPI", lambda row: row["kpi"].name),
+    Column("Weight", "weight"),
+    Column("Rating (1-5)", lambda row: "not rated" if row["rating"] is None else row["rating"]),
+    Column("Weight in score", lambda row: round(row["effective"], 4) if row["effective"] else None),
+    # Filled on the total line only (see scorecard_cells).
+    Column("Score", lambda row: None),
+]
+
+
+def scorecard_cells(scorecard: dict) -> list[list]:
+    """The scorecard's KPI rows as SCORECARD_COLUMNS write them, then the total line."""
+    score = scorecard["score"]
+    return [
+        *cells_of(SCORECARD_COLUMNS, scorecard["rows"]),
+        ["Score", 100, None, 1 if score else None, score],
+    ]
+
+
+# --- Contracts and merges ----------------------------------------------------------------------
+
+
+def contract_table(today: datetime.date, within: int | None):
+    """Every contract, or those ending within `within` days of `today`, soonest end first."""
+    contracts = (
+        Contract.objects.select_related("supplier")
+        .prefetch_related("categories")
+        .order_by("end", "title")
+    )
+    if within is not None:
+        contracts = contracts.filter(end__gte=today, end__lte=today + datetime.timedelta(within))
+    return contracts
+
+
+CONTRACT_COLUMNS = [
+    Column("Contract", "title"),
+    Column("Reference", "reference"),
+    Column("Supplier", lambda contract: contract.supplier.name),
+    Column(
+        "Categories",
+        lambda contract: ", ".join(category.name for category in contract.categories.all()),
+    ),
+    Column("Start", "start"),
+    Column("End", "end"),
+    Column("Value", "value"),
+    Column("Auto-renewal", lambda contract: "yes" if contract.auto_renewal else "no"),
+    Column("Notice days", "notice_days"),
+]
+
+
+def merge_history():
+    """Every merge, newest first."""
+    return SupplierMerge.objects.select_related("kept", "merged_by", "undone_by")
+
+
+MERGE_COLUMNS = [
+    Column("Merged name", "merged_name"),
+    Column("Into", lambda merge: merge.kept.name),
+    Column("By", lambda merge: str(merge.merged_by or "")),
+    Column("On", lambda merge: merge.merged_at.date()),
+    Column("Reason", "reason"),
+    Column("Undone on", lambda merge: merge.undone_at.date() if merge.undone_at else None),
+]
+
+MERGE_CANDIDATES = 12
+
+
+def merge_candidates(kept: Supplier, query: str):
+    """Records that may be the same company as `kept`: the closest names, or those matching
+    `query`."""
+    others = Supplier.objects.exclude(pk=kept.pk)
+    if query:
+        return others.filter(name__icontains=query).order_by("name")[:MERGE_CANDIDATES]
+    names = dict(others.values_list("pk", "normalised_name"))
+    closest = process.extract(
+        kept.normalised_name, names, scorer=fuzz.token_sort_ratio, limit=MERGE_CANDIDATES
+    )
+    ids = [pk for _name, _score, pk in closest]
+    return sorted(others.filter(pk__in=ids), key=lambda supplier: ids.index(supplier.pk))

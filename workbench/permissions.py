@@ -16,7 +16,7 @@ from categories.models import Category
 from plans.models import CategoryPlan, Initiative
 from spend.models import ImportJob, SpendSummary
 from stakeholders.models import BusinessUnit, ServiceAgreement, SurveyResponse, SurveyRound
-from suppliers.models import Evaluation, Supplier, SupplierMerge
+from suppliers.models import Evaluation, RelationshipAction, Supplier, SupplierMerge
 from workbench.roles import (
     ADMINISTRATOR,
     BUSINESS_UNIT_LEAD,
@@ -33,8 +33,8 @@ def require_procurement(request):
 
 
 def require_portfolio_reader(request):
-    """The whole portfolio is for the CPO and administrators."""
-    if not has_role(request.user, CPO, ADMINISTRATOR):
+    """The whole portfolio is for the CPO and administrators (may_read_portfolio)."""
+    if not may_read_portfolio(request.user):
         raise PermissionDenied("This page is for the CPO and administrators.")
 
 
@@ -76,6 +76,12 @@ def editable_category_for_user(request, code: str) -> Category:
     if not may_change:
         raise PermissionDenied("Only the category's owner or an administrator may change it.")
     return category
+
+
+def may_reassign_category_owner(user) -> bool:
+    """An owner changes their category's name and scope; only an administrator gives it to
+    another manager."""
+    return has_role(user, ADMINISTRATOR)
 
 
 def unit_for_user(request, code: str) -> BusinessUnit:
@@ -134,17 +140,34 @@ def readable_responses(user):
     return responses.filter(unit__leads=user)
 
 
+def may_read_results(user) -> bool:
+    """Survey results, voids and who has not answered a round yet are for procurement."""
+    return is_procurement(user)
+
+
 def require_results_reader(request):
-    if not is_procurement(request.user):
+    if not may_read_results(request.user):
         raise PermissionDenied("Survey results are for the procurement team.")
+
+
+def may_compare_unit_priorities(user) -> bool:
+    """Every unit's priorities for a category side by side are for procurement."""
+    return is_procurement(user)
+
+
+def readable_rounds(user, rounds=None):
+    """The survey rounds the user may see: procurement every one, a unit lead those that ask
+    their unit. `rounds` is where to start from (already annotated, say): annotating after
+    this filter would count only the user's own units."""
+    rounds = SurveyRound.objects.all() if rounds is None else rounds
+    if is_procurement(user):
+        return rounds
+    return rounds.filter(units__leads=user).distinct()
 
 
 def round_for_user(request, pk: int):
     """Procurement sees every round; a unit lead only rounds that ask their unit (else 404)."""
-    rounds = SurveyRound.objects.all()
-    if not is_procurement(request.user):
-        rounds = rounds.filter(units__leads=request.user).distinct()
-    return get_object_or_404(rounds, pk=pk)
+    return get_object_or_404(readable_rounds(request.user), pk=pk)
 
 
 def agreement_for_user(request, pk: int):
@@ -180,10 +203,14 @@ def import_job_for_user(request, pk: int):
     return get_object_or_404(jobs, pk=pk)
 
 
-def undoable_import_job_for_user(request, pk: int):
+def may_undo_import(user, job) -> bool:
     """Undoing a batch is for administrators and the person who imported it."""
+    return job.created_by_id == user.pk or has_role(user, ADMINISTRATOR)
+
+
+def undoable_import_job_for_user(request, pk: int):
     job = import_job_for_user(request, pk)
-    if not (has_role(request.user, ADMINISTRATOR) or job.created_by_id == request.user.pk):
+    if not may_undo_import(request.user, job):
         raise PermissionDenied("Only an administrator or the person who imported it may undo it.")
     return job
 
@@ -240,6 +267,38 @@ def editable_supplier_for_user(request, pk: int) -> Supplier:
     return supplier
 
 
+# What a business-unit lead sees of a supplier their unit buys from: its spend and scorecards,
+# each narrowed to their own units; the rest of the supplier page is procurement's.
+SUPPLIER_TABS_FOR_UNIT_LEADS = frozenset({"overview", "scorecards"})
+
+
+def sees_whole_supplier_page(user) -> bool:
+    """Procurement sees every tab of the supplier page and every unit's part of it."""
+    return is_procurement(user)
+
+
+def may_see_supplier_tab(user, tab: str) -> bool:
+    return sees_whole_supplier_page(user) or tab in SUPPLIER_TABS_FOR_UNIT_LEADS
+
+
+def require_supplier_tab(request, tab: str):
+    if not may_see_supplier_tab(request.user, tab):
+        raise PermissionDenied("This part of the supplier page is for the procurement team.")
+
+
+def may_see_supplier_aliases(user) -> bool:
+    """The other spellings imports learnt for a supplier are procurement's working detail."""
+    return is_procurement(user)
+
+
+def readable_unit_rows(user, rows):
+    """Rows that belong to a business unit (spend lines, scorecard evaluations) as the user may
+    read them: procurement every unit's, anyone else only the units they lead."""
+    if is_procurement(user):
+        return rows
+    return rows.filter(business_unit__leads=user)
+
+
 def rating_units(user, supplier: Supplier):
     """The units the user leads that buy from the supplier: whose scorecard they may fill."""
     return BusinessUnit.objects.filter(
@@ -262,19 +321,20 @@ def ratable_supplier_for_user(request, pk: int) -> tuple[Supplier, bool, list]:
 
 def evaluation_for_user(request, pk: int):
     """A scorecard evaluation: procurement reads all; a unit lead only their own unit's."""
-
     require_supplier_reader(request)
     evaluations = Evaluation.objects.select_related(
         "supplier", "template", "business_unit", "evaluator"
     )
-    if not is_procurement(request.user):
-        evaluations = evaluations.filter(business_unit__leads=request.user)
-    return get_object_or_404(evaluations, pk=pk)
+    return get_object_or_404(readable_unit_rows(request.user, evaluations), pk=pk)
+
+
+def may_manage_suppliers(user) -> bool:
+    """The KPI catalogue, scorecard templates and merges: category managers and administrators."""
+    return has_role(user, CATEGORY_MANAGER, ADMINISTRATOR)
 
 
 def require_supplier_manager(request):
-    """The KPI catalogue, scorecard templates and merges: category managers and administrators."""
-    if not has_role(request.user, CATEGORY_MANAGER, ADMINISTRATOR):
+    if not may_manage_suppliers(request.user):
         raise PermissionDenied("This is for category managers and administrators.")
 
 
@@ -285,9 +345,14 @@ def editable_supplier_part(request, model, pk: int):
     return item
 
 
+def editable_relationship_action_for_user(request, pk: int):
+    """An objective of a relationship plan, and its supplier, which the user may change."""
+    action = get_object_or_404(RelationshipAction.objects.select_related("plan"), pk=pk)
+    return action, editable_supplier_for_user(request, action.plan.supplier_id)
+
+
 def undoable_merge_for_user(request, pk: int):
     """A merge not yet undone, on a supplier the user may change."""
-
     merge = get_object_or_404(SupplierMerge, pk=pk, undone_at__isnull=True)
     editable_supplier_for_user(request, merge.kept_id)
     return merge
@@ -361,10 +426,59 @@ def plan_roles(user, plan) -> set:
     return roles
 
 
+def require_plan_reader(request):
+    """The plan list is for procurement and business-unit leads (each sees readable_plans)."""
+    if not (is_procurement(request.user) or has_role(request.user, BUSINESS_UNIT_LEAD)):
+        raise PermissionDenied("Plans are for procurement and business-unit leads.")
+
+
+def may_create_plans(user) -> bool:
+    return has_role(user, CATEGORY_MANAGER, ADMINISTRATOR)
+
+
+def plannable_categories(user):
+    """The categories the user may start plans for: an administrator any, an owner their own."""
+    if has_role(user, ADMINISTRATOR):
+        return Category.objects.all()
+    return Category.objects.filter(owner=user)
+
+
+def sees_who_answered(user, survey_round) -> bool:
+    """Whether a plan page names the unit behind each survey answer: not in an anonymous round,
+    unless the user reads every answer."""
+    return not survey_round.anonymous or reads_every_answer(user)
+
+
+def endorsing_units_for_user(request, plan):
+    """The units the plan affects that the user leads: the ones they may answer for."""
+    units = (
+        BusinessUnit.objects.filter(initiatives__plan=plan)
+        .distinct()
+        .order_by("name")
+        .filter(leads=request.user)
+    )
+    if not units.exists():
+        raise PermissionDenied("Only the leads of the units the plan affects endorse it.")
+    return units
+
+
+def may_set_stage_probabilities(user) -> bool:
+    return has_role(user, CPO, ADMINISTRATOR)
+
+
+def require_stage_probability_setter(request):
+    if not may_set_stage_probabilities(request.user):
+        raise PermissionDenied("Only the CPO sets the stage probabilities.")
+
+
 # --- Portfolio and maturity assessments --------------------------------------------------------
 # The whole portfolio (dashboard, board pack, heatmap) is for the CPO and administrators
 # (require_portfolio_reader above); a category manager reads and assesses the maturity of the
 # top-level categories they own.
+
+
+def may_read_portfolio(user) -> bool:
+    return has_role(user, CPO, ADMINISTRATOR)
 
 
 def maturity_category_for_user(request, code: str):
@@ -374,7 +488,7 @@ def maturity_category_for_user(request, code: str):
         Category.objects.select_related("owner"), code=code, parent__isnull=True
     )
     may_assess = may_change_category(request.user, category)
-    if not (may_assess or has_role(request.user, CPO, ADMINISTRATOR)):
+    if not (may_assess or may_read_portfolio(request.user)):
         raise PermissionDenied(
             "A category's maturity is for its owner, the CPO and administrators."
         )
@@ -386,3 +500,9 @@ def assessable_category_for_user(request, code: str):
     if not may_assess:
         raise PermissionDenied("Only the category's owner or an administrator assesses it.")
     return category
+
+
+def may_reword_maturity_model(user) -> bool:
+    """The maturity model's wording is the Administrator role's to change (the role, not
+    Django's per-model permissions, which the app's groups do not carry)."""
+    return has_role(user, ADMINISTRATOR)

@@ -4,17 +4,14 @@ recording the money they actually delivered."""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from plans import alignment as plans
-from plans import initiative_sources
+from plans import initiative_sources, services
 from plans import queries as planning
-from plans.forms import InitiativeForm, RealisedForm, active_drivers
-from plans.models import CategoryPlan, Initiative, InitiativeImpact, RealisedSaving
-from plans.views.plans import _record, _with_version, reopen_if_approved, stale_changes
+from plans.forms import InitiativeForm, RealisedForm, active_drivers, with_version
+from plans.models import CategoryPlan
 from spend import cube
 from suppliers.models import Contract, SupplierIdea
 from workbench.permissions import (
@@ -24,37 +21,6 @@ from workbench.permissions import (
     may_change_plan,
     require_procurement,
 )
-
-# Moving an initiative through its stages (or cancelling it) is running the plan, not changing
-# what was approved: it does not reopen the review.
-TRACKING_FIELDS = {"stage", "cancel_reason"}
-
-
-def _values(initiative, impacts: dict, units) -> dict:
-    values = {
-        name: getattr(initiative, name)
-        for name in InitiativeForm.Meta.fields
-        if name not in ("affected_units", "owner")
-    }
-    values["owner"] = initiative.owner.get_full_name() if initiative.owner else ""
-    values["affected_units"] = sorted(unit.code for unit in units)
-    values.update({f"impact on {driver}": impact for driver, impact in impacts.items()})
-    return values
-
-
-def _current_impacts(initiative) -> dict:
-    return {i.driver.name: i.impact for i in initiative.impacts.select_related("driver")}
-
-
-def _save_impacts(initiative, impacts: dict):
-    initiative.impacts.all().delete()
-    InitiativeImpact.objects.bulk_create(
-        [
-            InitiativeImpact(initiative=initiative, driver=driver, impact=impact)
-            for driver, impact in impacts.items()
-            if impact
-        ]
-    )
 
 
 def _refuse_closed(request, plan):
@@ -84,24 +50,9 @@ def initiative_create(request, pk):
         initial.update(initiative_sources.initial_from_idea(idea, timezone.localdate()))
     form = InitiativeForm(request.POST or None, drivers=drivers, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            initiative = form.save(commit=False)
-            initiative.plan = plan
-            initiative.source_contract, initiative.source_idea = contract, idea
-            initiative.save()
-            if idea and idea.status in (SupplierIdea.NEW, SupplierIdea.ASSESSING):
-                idea.status = SupplierIdea.ACCEPTED
-                idea.save(update_fields=["status"])
-            form.save_m2m()
-            _save_impacts(initiative, form.impacts())
-            _record(
-                plan,
-                request.user,
-                f"Initiative added: {initiative.title}",
-                {"initiative": ["", initiative.title]},
-                initiative,
-            )
-            reopen_if_approved(plan, request.user, "Initiative added")
+        initiative = services.initiative_create(
+            plan=plan, form=form, by=request.user, source_contract=contract, source_idea=idea
+        )
         messages.success(request, f"{initiative.title} added.")
         return redirect(f"{plan.get_absolute_url()}#tradeoff")
     return render(
@@ -164,45 +115,23 @@ def initiative_edit(request, pk):
     form = InitiativeForm(request.POST or None, instance=initiative, drivers=drivers)
     stale = []
     if request.method == "POST" and form.is_valid():
-        seen = form.cleaned_data.get("version") or 0
-        with transaction.atomic():
-            current = Initiative.objects.select_for_update().get(pk=initiative.pk)
-            if current.version != seen:
-                stale = stale_changes(
-                    plan.events.filter(initiative=initiative).select_related("by")[:30], seen
-                )
-                form = _with_version(
-                    InitiativeForm, request.POST, current.version, instance=current, drivers=drivers
-                )
-                form.is_valid()
-            else:
-                before = _values(current, _current_impacts(current), current.affected_units.all())
-                initiative = form.save(commit=False)
-                initiative.version = current.version + 1
-                initiative.save()
-                form.save_m2m()
-                _save_impacts(initiative, form.impacts())
-                after = _values(
-                    initiative, _current_impacts(initiative), initiative.affected_units.all()
-                )
-                changed = plans.changes(before, after)
-                if changed:
-                    reopens = set(changed) - TRACKING_FIELDS
-                    changed["version"] = [str(current.version), str(initiative.version)]
-                    _record(
-                        plan,
-                        request.user,
-                        f"Initiative edited: {initiative.title}",
-                        changed,
-                        initiative,
-                    )
-                    if reopens:
-                        reopen_if_approved(plan, request.user, "Initiative edited")
-                else:
-                    # Nothing changed: nobody else's open form should be refused for it.
-                    Initiative.objects.filter(pk=initiative.pk).update(version=current.version)
-                messages.success(request, f"{initiative.title} saved.")
-                return redirect(f"{plan.get_absolute_url()}#tradeoff")
+        try:
+            initiative = services.initiative_update(
+                initiative=initiative, form=form, by=request.user
+            )
+        except services.StaleSave as refused:
+            stale = refused.changes
+            form = with_version(
+                InitiativeForm,
+                request.POST,
+                refused.current.version,
+                instance=refused.current,
+                drivers=drivers,
+            )
+            form.is_valid()
+        else:
+            messages.success(request, f"{initiative.title} saved.")
+            return redirect(f"{plan.get_absolute_url()}#tradeoff")
     return render(
         request,
         "plans/initiative_form.html",
@@ -218,29 +147,7 @@ def initiative_realised(request, pk):
     form = RealisedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            RealisedSaving.objects.update_or_create(
-                initiative=initiative,
-                period=data["period"],
-                defaults={
-                    "hard_savings": data["hard_savings"],
-                    "cost_avoidance": data["cost_avoidance"],
-                    "revenue": data["revenue"],
-                    "note": data["note"],
-                    "recorded_by": request.user,
-                },
-            )
-            _record(
-                plan,
-                request.user,
-                f"Realised recorded for {data['period']:%b %Y}: {initiative.title}",
-                {
-                    kind: ["", str(data[kind])]
-                    for kind in ("hard_savings", "cost_avoidance", "revenue")
-                    if data[kind]
-                },
-                initiative,
-            )
+        services.realised_saving_record(initiative=initiative, data=data, by=request.user)
         messages.success(request, f"Recorded for {data['period']:%B %Y}.")
         return redirect("plans:initiative_realised", pk=initiative.pk)
     return render(

@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from categories.models import Category
-from spend import charts, concentration, summary
+from spend import charts, concentration, cube
 from spend.filters import UNCLASSIFIED, cube_filter_from, query_of
 from stakeholders.models import BusinessUnit
 from suppliers.models import Supplier
 from workbench.charts import figure_html
-from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import require_procurement
 
 TOP_SUPPLIERS = 15
@@ -22,23 +22,35 @@ PARETO_BARS = 40
 PARETO_MOST_BARS = 200
 LINES_PER_PAGE = 50
 TABLES = ("suppliers", "units", "categories", "months")
+LINE_COLUMNS = [
+    Column("Date", "date"),
+    Column("Supplier", lambda line: line.supplier.name),
+    Column("Category code", lambda line: line.category.code if line.category else ""),
+    Column("Category", lambda line: line.category.name if line.category else "Unclassified"),
+    Column("Unit", lambda line: line.business_unit.code),
+    Column("Description", "description"),
+    Column("Document", "document_reference"),
+    Column("Amount", "amount"),
+    Column("Original amount", "original_amount"),
+    Column("Currency", "currency"),
+]
 
 
 def spend_cube(request):
     """The cube page; with `table` and `format` in the address, one of its tables as a file."""
     require_procurement(request)
-    cube, form = cube_filter_from(request.GET)
+    cube_filter, form = cube_filter_from(request.GET)
     currency = settings.BASE_CURRENCY
-    context = {"form": form, "cube": cube, "currency": currency}
-    if cube is None:
+    context = {"form": form, "cube": cube_filter, "currency": currency}
+    if cube_filter is None:
         return render(request, "spend/cube.html", context)
     tree = list(Category.objects.values("id", "code", "name", "parent_id", "path", "depth"))
     table, export_format = request.GET.get("table"), request.GET.get("format")
     if table in TABLES and export_format in EXPORT_FORMATS:
-        return _export_table(cube, tree, table, export_format)
+        return _export_table(cube_filter, tree, table, export_format)
     context.update(
-        figures=CubeFigures(cube, tree),
-        query=query_of(cube),
+        figures=CubeFigures(cube_filter, tree),
+        query=query_of(cube_filter),
         # Indented with em spaces: an <option> takes no markup, and the tree should show.
         category_options=[
             {**node, "label": "\u2003" * node["depth"] + node["name"]} for node in tree
@@ -57,8 +69,8 @@ class CubeFigures:
     """Everything the page shows for one slice; each figure is one aggregate over the spend
     summary, worked out when the template first asks for it."""
 
-    def __init__(self, cube: summary.CubeFilter, tree: list[dict]):
-        self.cube = cube
+    def __init__(self, cube_filter: cube.CubeFilter, tree: list[dict]):
+        self.cube = cube_filter
         self.tree = tree
         self.currency = settings.BASE_CURRENCY
 
@@ -86,7 +98,7 @@ class CubeFigures:
 
     @cached_property
     def totals(self) -> dict:
-        return summary.totals(self.cube)
+        return cube.totals(self.cube)
 
     @property
     def lines_url(self) -> str:
@@ -94,7 +106,7 @@ class CubeFigures:
 
     @cached_property
     def suppliers(self) -> list[dict]:
-        return summary.by_supplier(self.cube)
+        return cube.by_supplier(self.cube)
 
     def _with_links(self, rows: list[dict]) -> list[dict]:
         # Only for the rows shown: a slice may hold a thousand suppliers.
@@ -129,7 +141,7 @@ class CubeFigures:
 
     @cached_property
     def units(self) -> list[dict]:
-        rows = summary.by_unit(self.cube)
+        rows = cube.by_unit(self.cube)
         for row in rows:
             row["lines_url"] = self._lines_url(unit=row["business_unit__code"])
             row["cube_url"] = self._cube_url(unit=row["business_unit__code"])
@@ -137,7 +149,7 @@ class CubeFigures:
 
     @cached_property
     def months(self) -> list[dict]:
-        rows = summary.monthly(self.cube)
+        rows = cube.monthly(self.cube)
         for row in rows:
             month = f"{row['month']:%Y-%m}"
             row["lines_url"] = self._lines_url(start=month, end=month)
@@ -153,12 +165,12 @@ class CubeFigures:
         return [Category(**node) for node in children]
 
     @cached_property
-    def categories(self) -> list[summary.CategoryFigures]:
+    def categories(self) -> list[cube.CategoryFigures]:
         if self.cube.unclassified:
             return []
-        pairs = summary.by_category_and_supplier(self.cube.summary_rows())
+        pairs = cube.by_category_and_supplier(self.cube.summary_rows())
         path_of = {node["id"]: node["path"] for node in self.tree}
-        rows = summary.category_figures(pairs, self.shown_categories, path_of)
+        rows = cube.category_figures(pairs, self.shown_categories, path_of)
         for row in rows:
             row.lines_url = self._lines_url(category=row.category.code)
             row.cube_url = self._cube_url(category=row.category.code)
@@ -166,11 +178,11 @@ class CubeFigures:
 
     @cached_property
     def booked(self) -> dict:
-        return summary.spend_by_booked_category(self.cube)
+        return cube.spend_by_booked_category(self.cube)
 
     @property
     def unclassified_spend(self):
-        return self.booked.get(None, summary.ZERO)
+        return self.booked.get(None, cube.ZERO)
 
     @property
     def unclassified_url(self) -> str:
@@ -204,57 +216,61 @@ class CubeFigures:
         )
 
 
-def _export_table(cube, tree, table, export_format):
-    figures = CubeFigures(cube, tree)
+# The cube's tables as their exports write them.
+SUPPLIER_COLUMNS = [
+    Column("Supplier", "supplier__name"),
+    Column("Lines", "lines"),
+    Column("Spend", "spend"),
+    Column("Share of spend", "share"),
+    Column("Cumulative share", "cumulative_share"),
+]
+UNIT_COLUMNS = [
+    Column("Unit code", "business_unit__code"),
+    Column("Business unit", "business_unit__name"),
+    Column("Lines", "lines"),
+    Column("Spend", "spend"),
+]
+MONTH_COLUMNS = [
+    Column("Month", lambda row: f"{row['month']:%Y-%m}"),
+    Column("Lines", "lines"),
+    Column("Spend", "spend"),
+]
+CATEGORY_COLUMNS = [
+    Column("Code", lambda row: row.category.code),
+    Column("Category", lambda row: row.category.name),
+    Column("Lines", "lines"),
+    Column("Spend", "spend"),
+    Column("Suppliers", "suppliers"),
+    Column("Largest supplier's share", lambda row: _rounded(row.top_share, 4)),
+    Column("HHI", lambda row: _rounded(row.hhi)),
+    Column("Suppliers making 80%", "pareto_count"),
+]
+
+
+def _rounded(value, digits=None):
+    return None if value is None else round(value, digits)
+
+
+def _export_table(cube_filter, tree, table, export_format):
+    figures = CubeFigures(cube_filter, tree)
     name = f"spend-{table}"
     if table == "suppliers":
-        headers = ["Supplier", "Lines", "Spend", "Share of spend", "Cumulative share"]
         total = figures.totals["spend"]
         curve = concentration.cumulative_shares(figures.supplier_amounts)
         rows = (
-            [
-                row["supplier__name"],
-                row["lines"],
-                row["spend"],
-                _share(row["spend"], total),
-                round(curve[index], 4) if index < len(curve) else None,
-            ]
+            {
+                **row,
+                "share": _share(row["spend"], total),
+                "cumulative_share": round(curve[index], 4) if index < len(curve) else None,
+            }
             for index, row in enumerate(figures.suppliers)
         )
-    elif table == "units":
-        headers = ["Unit code", "Business unit", "Lines", "Spend"]
-        rows = (
-            [row["business_unit__code"], row["business_unit__name"], row["lines"], row["spend"]]
-            for row in figures.units
-        )
-    elif table == "months":
-        headers = ["Month", "Lines", "Spend"]
-        rows = ([f"{row['month']:%Y-%m}", row["lines"], row["spend"]] for row in figures.months)
-    else:
-        headers = [
-            "Code",
-            "Category",
-            "Lines",
-            "Spend",
-            "Suppliers",
-            "Largest supplier's share",
-            "HHI",
-            "Suppliers making 80%",
-        ]
-        rows = (
-            [
-                row.category.code,
-                row.category.name,
-                row.lines,
-                row.spend,
-                row.suppliers,
-                None if row.top_share is None else round(row.top_share, 4),
-                None if row.hhi is None else round(row.hhi),
-                row.pareto_count,
-            ]
-            for row in figures.categories
-        )
-    return export_response(export_format, name, headers, rows)
+        return export_table(export_format, name, SUPPLIER_COLUMNS, rows)
+    if table == "units":
+        return export_table(export_format, name, UNIT_COLUMNS, figures.units)
+    if table == "months":
+        return export_table(export_format, name, MONTH_COLUMNS, figures.months)
+    return export_table(export_format, name, CATEGORY_COLUMNS, figures.categories)
 
 
 def _share(part, whole):
@@ -277,57 +293,29 @@ class _CountedPaginator(Paginator):
 def cube_lines(request):
     """The lines behind any cube figure: the same filters, a page at a time, exportable."""
     require_procurement(request)
-    cube, form = cube_filter_from(request.GET)
-    if cube is None:
+    cube_filter, form = cube_filter_from(request.GET)
+    if cube_filter is None:
         raise Http404("No spend has been imported yet.")
     lines = (
-        cube.lines()
+        cube_filter.lines()
         .select_related("supplier", "category", "business_unit")
         .order_by("-date", "-pk")
     )
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            "spend-lines",
-            [
-                "Date",
-                "Supplier",
-                "Category code",
-                "Category",
-                "Unit",
-                "Description",
-                "Document",
-                "Amount",
-                "Original amount",
-                "Currency",
-            ],
-            (
-                [
-                    line.date,
-                    line.supplier.name,
-                    line.category.code if line.category else "",
-                    line.category.name if line.category else "Unclassified",
-                    line.business_unit.code,
-                    line.description,
-                    line.document_reference,
-                    line.amount,
-                    line.original_amount,
-                    line.currency,
-                ]
-                for line in lines.iterator(chunk_size=2000)
-            ),
+        return export_table(
+            export_format, "spend-lines", LINE_COLUMNS, lines.iterator(chunk_size=2000)
         )
-    totals = summary.totals(cube)
+    totals = cube.totals(cube_filter)
     page = _CountedPaginator(lines, LINES_PER_PAGE, totals["lines"]).get_page(
         request.GET.get("page")
     )
     context = {
-        "cube": cube,
+        "cube": cube_filter,
         "form": form,
         "page": page,
         "totals": totals,
-        "query": query_of(cube),
+        "query": query_of(cube_filter),
         "currency": settings.BASE_CURRENCY,
     }
     template = "spend/cube_lines.html"

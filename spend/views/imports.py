@@ -7,9 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,7 +16,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from categories.models import Category
-from spend.importing.forms import (
+from spend import queries, services
+from spend.forms import (
     ClassifyForm,
     MappingForm,
     RatesUploadForm,
@@ -34,21 +34,53 @@ from spend.importing.storing import (
     save_upload,
     undo_batch,
 )
-from spend.importing.tasks import import_spend_file
-from spend.models import ClassificationRule, ColumnMapping, ExchangeRate, ImportJob, SpendLine
-from spend.summary import refresh_spend_summary
-from suppliers.models import Supplier, SupplierAlias
-from suppliers.names import normalise
-from workbench.exports import EXPORT_FORMATS, export_response
+from spend.models import ClassificationRule, ColumnMapping, ExchangeRate, ImportJob
+from suppliers.models import SupplierAlias
+from workbench.exports import EXPORT_FORMATS, Column, export_response, export_table
 from workbench.permissions import (
     import_job_for_user,
     may_change_category,
+    may_undo_import,
     require_importer,
     undoable_import_job_for_user,
 )
-from workbench.roles import ADMINISTRATOR, has_role
 
 SAMPLE_ROWS = 5
+
+# Each table's columns as its export writes them.
+IMPORT_COLUMNS = [
+    Column("Import", "pk"),
+    Column("File", "file_name"),
+    Column("Status", lambda job: job.get_status_display()),
+    Column("Rows", "rows_total"),
+    Column("Lines stored", "lines_stored"),
+    Column("Problems", "error_count"),
+    Column("By", lambda job: job.created_by.username if job.created_by else ""),
+    Column("When", lambda job: job.created_at.replace(tzinfo=None)),
+]
+MATCH_COLUMNS = [
+    Column("Name in file", "name"),
+    Column("Matched supplier", lambda alias: alias.supplier.name),
+    Column("Score", "score"),
+]
+UNCLASSIFIED_COLUMNS = [
+    Column("Supplier", "supplier__name"),
+    Column("Spend", "spend"),
+    Column("Lines", "lines"),
+]
+RATE_COLUMNS = [
+    Column("Currency", "currency"),
+    Column("Month", lambda rate: rate.month.strftime("%Y-%m")),
+    Column("Rate", "rate"),
+]
+RULE_COLUMNS = [
+    Column("Kind", lambda rule: rule.get_kind_display()),
+    Column("Supplier", lambda rule: rule.supplier.name if rule.supplier else ""),
+    Column("GL account", "gl_account"),
+    Column("Keyword", "keyword"),
+    Column("Category code", lambda rule: rule.category.code),
+    Column("Category", lambda rule: rule.category.name),
+]
 
 
 def cube_url():
@@ -73,24 +105,7 @@ def import_list(request):
     jobs = ImportJob.objects.select_related("created_by", "batch", "mapping")
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            "imports",
-            ["Import", "File", "Status", "Rows", "Lines stored", "Problems", "By", "When"],
-            (
-                [
-                    j.pk,
-                    j.file_name,
-                    j.get_status_display(),
-                    j.rows_total,
-                    j.lines_stored,
-                    j.error_count,
-                    j.created_by.username if j.created_by else "",
-                    j.created_at.replace(tzinfo=None),
-                ]
-                for j in jobs
-            ),
-        )
+        return export_table(export_format, "imports", IMPORT_COLUMNS, jobs)
     page = Paginator(jobs, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -138,8 +153,7 @@ def import_job(request, pk):
         {
             "job": job,
             "cube_url": cube_url(),
-            "may_undo": job.created_by_id == request.user.pk
-            or has_role(request.user, ADMINISTRATOR),
+            "may_undo": may_undo_import(request.user, job),
             "errors": job.errors[:100],
         },
     )
@@ -150,22 +164,17 @@ def _confirm_mapping(request, job):
     form = MappingForm(job.headers, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        mapping, _ = ColumnMapping.objects.update_or_create(
+        services.import_job_map(
+            job=job,
+            by=request.user,
             name=data["name"],
-            defaults={
-                "columns": form.columns(),
-                "date_format": data["date_format"],
-                "decimal_comma": data["decimal_comma"],
-                "default_currency": data["default_currency"],
-                "create_missing_units": data["create_missing_units"],
-                "created_by": request.user,
-            },
+            columns=form.columns(),
+            date_format=data["date_format"],
+            decimal_comma=data["decimal_comma"],
+            default_currency=data["default_currency"],
+            create_missing_units=data["create_missing_units"],
+            store_valid_rows=data["store_valid_rows"],
         )
-        job.mapping = mapping
-        job.store_valid_rows = data["store_valid_rows"]
-        job.status = ImportJob.QUEUED
-        job.save()
-        _enqueue(job)
         return redirect(job)
     return render(
         request,
@@ -178,11 +187,6 @@ def _confirm_mapping(request, job):
             "samples": sample_rows(job, SAMPLE_ROWS),
         },
     )
-
-
-def _enqueue(job):
-    # After the commit, so the worker never picks up a job it cannot see yet.
-    transaction.on_commit(lambda: import_spend_file.enqueue(job.pk))
 
 
 def import_rejected(request, pk):
@@ -219,11 +223,7 @@ def import_store_valid(request, pk):
     if job.status != ImportJob.REJECTED or not job.error_count or job.mapping is None:
         messages.error(request, "Only a file refused for row errors can store its valid rows.")
         return redirect(job)
-    job.store_valid_rows = True
-    job.status = ImportJob.QUEUED
-    job.finished_at = None
-    job.save()
-    _enqueue(job)
+    services.import_job_store_valid_rows(job=job)
     return redirect(job)
 
 
@@ -245,11 +245,10 @@ def supplier_matches(request):
     if request.method == "POST":
         alias = get_object_or_404(SupplierAlias, pk=request.POST.get("alias"), confirmed=False)
         if request.POST.get("action") == "split":
-            _split(alias)
+            services.supplier_alias_split(alias=alias)
             messages.success(request, f"{alias.name} is now a supplier of its own.")
         else:
-            alias.confirmed = True
-            alias.save()
+            services.supplier_alias_confirm(alias=alias)
             messages.success(request, f"{alias.name} confirmed as {alias.supplier.name}.")
         return redirect("spend:supplier_matches")
     pending = (
@@ -258,33 +257,9 @@ def supplier_matches(request):
         .order_by("score", "name")
     )
     if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            "supplier-matches",
-            ["Name in file", "Matched supplier", "Score"],
-            ([a.name, a.supplier.name, a.score] for a in pending),
-        )
+        return export_table(export_format, "supplier-matches", MATCH_COLUMNS, pending)
     page = Paginator(pending, 50).get_page(request.GET.get("page"))
     return render(request, "spend/imports/supplier_matches.html", {"page": page})
-
-
-def _split(alias: SupplierAlias):
-    with transaction.atomic():
-        supplier = Supplier.objects.create(name=alias.name)
-        spellings = [
-            name
-            for name in SpendLine.objects.filter(supplier=alias.supplier)
-            .values_list("supplier_name_in_file", flat=True)
-            .distinct()
-            if normalise(name) == alias.normalised_name
-        ]
-        SpendLine.objects.filter(
-            supplier=alias.supplier, supplier_name_in_file__in=spellings
-        ).update(supplier=supplier)
-        alias.supplier = supplier
-        alias.confirmed = True
-        alias.save()
-    refresh_spend_summary()
 
 
 def unclassified(request):
@@ -302,30 +277,22 @@ def unclassified(request):
         elif not supplier_ids:
             form.add_error(None, "Tick at least one supplier.")
         else:
-            changed = _classify(request.user, category, supplier_ids)
+            changed = services.spend_classify(
+                category=category, supplier_ids=supplier_ids, by=request.user
+            )
             messages.success(
                 request,
                 f"{changed} lines of {len(supplier_ids)} supplier(s) classified as {category}; "
                 "the next imports will do the same.",
             )
             return redirect("spend:unclassified")
-    rows = (
-        SpendLine.objects.filter(category__isnull=True)
-        .values("supplier", "supplier__name")
-        .annotate(spend=Sum("amount"), lines=Count("id"))
-        .order_by("-spend", "supplier__name")
-    )
+    rows = queries.unclassified_by_supplier()
     if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            "unclassified-spend",
-            ["Supplier", "Spend", "Lines"],
-            ([r["supplier__name"], r["spend"], r["lines"]] for r in rows.iterator()),
+        return export_table(
+            export_format, "unclassified-spend", UNCLASSIFIED_COLUMNS, rows.iterator()
         )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    totals = SpendLine.objects.filter(category__isnull=True).aggregate(
-        spend=Sum("amount"), lines=Count("id")
-    )
+    totals = queries.unclassified_totals()
     categories = Category.objects.order_by("path").only("code", "name", "depth")
     return render(
         request,
@@ -340,21 +307,6 @@ def unclassified(request):
     )
 
 
-def _classify(user, category, supplier_ids) -> int:
-    with transaction.atomic():
-        for supplier_id in supplier_ids:
-            ClassificationRule.objects.update_or_create(
-                kind=ClassificationRule.SUPPLIER,
-                supplier_id=supplier_id,
-                defaults={"category": category, "created_by": user},
-            )
-        changed = SpendLine.objects.filter(
-            category__isnull=True, supplier_id__in=supplier_ids
-        ).update(category=category)
-    refresh_spend_summary()
-    return changed
-
-
 def exchange_rates(request):
     """Monthly FX rates used to convert imported lines to the base currency."""
     require_importer(request)
@@ -365,21 +317,12 @@ def exchange_rates(request):
             for row, problem in errors[:20]:
                 form.add_error("file", f"Row {row}: {problem}")
         else:
-            with transaction.atomic():
-                for currency, month, rate in rates:
-                    ExchangeRate.objects.update_or_create(
-                        currency=currency, month=month, defaults={"rate": rate}
-                    )
+            services.exchange_rates_save(rates=rates)
             messages.success(request, f"{len(rates)} monthly rates saved.")
             return redirect("spend:exchange_rates")
     rates = ExchangeRate.objects.order_by("-month", "currency")
     if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            "fx-rates",
-            ["Currency", "Month", "Rate"],
-            ([r.currency, r.month.strftime("%Y-%m"), r.rate] for r in rates),
-        )
+        return export_table(export_format, "fx-rates", RATE_COLUMNS, rates)
     page = Paginator(rates, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -400,7 +343,7 @@ def classification_rules(request):
         if not may_change_category(request.user, rule.category):
             messages.error(request, "Only the category's owner or an administrator may remove it.")
         else:
-            rule.delete()
+            services.classification_rule_delete(rule=rule)
             messages.success(request, f"Rule removed: {rule}.")
         return redirect("spend:classification_rules")
     if request.method == "POST" and form.is_valid():
@@ -411,36 +354,18 @@ def classification_rules(request):
         elif not may_change_category(request.user, category):
             form.add_error("category", "You may add rules only for categories you own.")
         else:
-            field = "gl_account" if data["kind"] == ClassificationRule.GL_ACCOUNT else "keyword"
-            rule, _ = ClassificationRule.objects.update_or_create(
-                kind=data["kind"],
-                **{field: data["value"]},
-                defaults={"category": category, "created_by": request.user},
-            )
-            messages.success(request, f"Rule saved: {rule}. It applies to the next imports.")
-            return redirect("spend:classification_rules")
-    order = {kind: rank for rank, kind in enumerate(ClassificationRule.PRECEDENCE)}
-    rules = sorted(
-        ClassificationRule.objects.select_related("supplier", "category"),
-        key=lambda rule: (order[rule.kind], str(rule)),
-    )
+            try:
+                rule = services.classification_rule_save(
+                    kind=data["kind"], value=data["value"], category=category, by=request.user
+                )
+            except ValidationError as refusal:
+                form.add_error("value", refusal.messages)
+            else:
+                messages.success(request, f"Rule saved: {rule}. It applies to the next imports.")
+                return redirect("spend:classification_rules")
+    rules = queries.rules_in_precedence()
     if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            "classification-rules",
-            ["Kind", "Supplier", "GL account", "Keyword", "Category code", "Category"],
-            (
-                [
-                    r.get_kind_display(),
-                    r.supplier.name if r.supplier else "",
-                    r.gl_account,
-                    r.keyword,
-                    r.category.code,
-                    r.category.name,
-                ]
-                for r in rules
-            ),
-        )
+        return export_table(export_format, "classification-rules", RULE_COLUMNS, rules)
     return render(
         request,
         "spend/imports/classification_rules.html",

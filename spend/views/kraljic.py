@@ -1,17 +1,16 @@
 """Kraljic positioning: the matrix of all categories at one level of the tree, and the owner's
 override of a category's scores."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from categories.models import Category
-from spend import charts, kraljic, summary
-from spend.models import KraljicAssessment
+from spend import charts, cube, kraljic, queries, services
+from spend.forms import KraljicAssessmentForm
 from workbench.charts import figure_html
-from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import (
     category_for_user,
     editable_category_for_user,
@@ -19,24 +18,37 @@ from workbench.permissions import (
     require_procurement,
 )
 
-SCORES = [(score, str(score)) for score in range(kraljic.LOWEST, kraljic.HIGHEST + 1)]
 # Categories are positioned against their peers at one level; the middle level is where
 # category plans are usually made.
 DEFAULT_LEVEL = 2
 
 
-class KraljicAssessmentForm(forms.ModelForm):
-    class Meta:
-        model = KraljicAssessment
-        fields = ["profit_impact", "supply_risk", "reason"]
-        widgets = {
-            "profit_impact": forms.Select(choices=SCORES),
-            "supply_risk": forms.Select(choices=SCORES),
-            "reason": forms.Textarea(attrs={"rows": 3}),
-        }
-        error_messages = {
-            "reason": {"required": "Say why the data's suggestion does not fit this category."}
-        }
+def _who(assessment) -> str:
+    if assessment is None:
+        return ""
+    person = assessment.set_by
+    name = (person.get_full_name() or person.username) if person else "someone since removed"
+    return f"{name}, {assessment.set_at:%d %b %Y}"
+
+
+# The matrix's table as its export writes it, one row per queries.KraljicPosition.
+MATRIX_COLUMNS = [
+    Column("Code", lambda p: p.category.code),
+    Column("Category", lambda p: p.category.name),
+    Column("Owner", lambda p: p.category.owner.get_full_name() if p.category.owner else ""),
+    Column("Spend", lambda p: p.figures.spend),
+    Column("Share of spend", lambda p: round(p.spend_share, 4)),
+    Column("Suppliers", lambda p: p.figures.suppliers),
+    Column("HHI", lambda p: None if p.figures.hhi is None else round(p.figures.hhi)),
+    Column("Suggested impact", "suggested_impact"),
+    Column("Suggested risk", "suggested_risk"),
+    Column("Profit impact", "impact"),
+    Column("Supply risk", "risk"),
+    Column("Quadrant", lambda p: p.quadrant.name),
+    Column("Approach", lambda p: p.quadrant.approach),
+    Column("Overridden by", lambda p: _who(p.assessment)),
+    Column("Reason", lambda p: p.assessment.reason if p.assessment else ""),
+]
 
 
 def _levels() -> list[int]:
@@ -58,53 +70,13 @@ def kraljic_matrix(request):
     """All categories of one level on profit impact and supply risk, with each quadrant's
     approach; exportable."""
     require_procurement(request)
-    period = summary.default_period()
+    period = cube.latest_period()
     levels = _levels()
     level = _level_from(request, levels)
-    positions = summary.kraljic_positions(level - 1, period) if period else []
+    positions = queries.kraljic_positions(level - 1, period) if period else []
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            f"kraljic-level-{level}",
-            [
-                "Code",
-                "Category",
-                "Owner",
-                "Spend",
-                "Share of spend",
-                "Suppliers",
-                "HHI",
-                "Suggested impact",
-                "Suggested risk",
-                "Profit impact",
-                "Supply risk",
-                "Quadrant",
-                "Approach",
-                "Overridden by",
-                "Reason",
-            ],
-            (
-                [
-                    p.category.code,
-                    p.category.name,
-                    p.category.owner.get_full_name() if p.category.owner else "",
-                    p.figures.spend,
-                    round(p.spend_share, 4),
-                    p.figures.suppliers,
-                    None if p.figures.hhi is None else round(p.figures.hhi),
-                    p.suggested_impact,
-                    p.suggested_risk,
-                    p.impact,
-                    p.risk,
-                    p.quadrant.name,
-                    p.quadrant.approach,
-                    _who(p.assessment),
-                    p.assessment.reason if p.assessment else "",
-                ]
-                for p in positions
-            ),
-        )
+        return export_table(export_format, f"kraljic-level-{level}", MATRIX_COLUMNS, positions)
     currency = settings.BASE_CURRENCY
     for position in positions:
         position.may_change = may_change_category(request.user, position.category)
@@ -139,14 +111,6 @@ def kraljic_matrix(request):
     return render(request, "spend/kraljic.html", context)
 
 
-def _who(assessment) -> str:
-    if assessment is None:
-        return ""
-    person = assessment.set_by
-    name = (person.get_full_name() or person.username) if person else "someone since removed"
-    return f"{name}, {assessment.set_at:%d %b %Y}"
-
-
 def kraljic_position(request, code):
     """One category's position: the figures behind the suggestion, the overrides on record and,
     for its owner, the form to set the scores with a reason."""
@@ -156,26 +120,16 @@ def kraljic_position(request, code):
         category = editable_category_for_user(request, code)
     form = KraljicAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        assessment = form.save(commit=False)
-        assessment.category = category
-        assessment.set_by = request.user
-        assessment.save()
+        assessment = services.kraljic_assessment_record(
+            category=category, by=request.user, **form.cleaned_data
+        )
         quadrant = kraljic.QUADRANTS[
             kraljic.quadrant(assessment.profit_impact, assessment.supply_risk)
         ]
         messages.success(request, f"{category.name} is now positioned as {quadrant.name.lower()}.")
         return redirect(f"{reverse('spend:kraljic')}?level={category.depth + 1}")
-    period = summary.default_period()
-    position = None
-    if period:
-        position = next(
-            (
-                p
-                for p in summary.kraljic_positions(category.depth, period)
-                if p.category.pk == category.pk
-            ),
-            None,
-        )
+    period = cube.latest_period()
+    position = queries.kraljic_position(category, period) if period else None
     if position and not form.is_bound:
         form = KraljicAssessmentForm(
             initial={"profit_impact": position.impact, "supply_risk": position.risk}

@@ -3,26 +3,24 @@ points or pairwise comparisons); procurement reads a category's combined weights
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from categories.models import Category
 from spend import cube
-from stakeholders import ahp, charts, queries
+from stakeholders import ahp, charts, queries, services
 from stakeholders.forms import PairwiseForm, PointsForm, judgement_text
-from stakeholders.models import Priority, PriorityWeight, ValueDriver
+from stakeholders.models import Priority, ValueDriver
 from stakeholders.priorities import combined_weights, disagreements
 from workbench.charts import figure_html
-from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import (
     editable_unit_for_user,
     may_change_unit,
+    may_compare_unit_priorities,
     require_procurement,
     visible_units,
 )
-from workbench.roles import is_procurement
 
 
 def priority_list(request):
@@ -32,7 +30,6 @@ def priority_list(request):
     selected = next((u for u in units if u.code == request.GET.get("unit")), None)
     selected = selected or (units[0] if units else None)
     period = cube.latest_period()
-    procurement = is_procurement(request.user)
     context = {
         "units": units,
         "unit": selected,
@@ -42,28 +39,17 @@ def priority_list(request):
         "currency": settings.BASE_CURRENCY,
         "limit": ahp.CONSISTENCY_LIMIT,
         "covered": (
-            Category.objects.filter(priorities__isnull=False)
-            .annotate(unit_count=Count("priorities"))
-            .order_by("code")
-            if procurement
+            queries.categories_with_priorities()
+            if may_compare_unit_priorities(request.user)
             else []
         ),
     }
     if request.GET.get("format") in EXPORT_FORMATS and selected:
-        return export_response(
+        return export_table(
             request.GET["format"],
             f"priorities-{selected.code}",
-            ["Category", "Code", "Spend", "Given as", "Consistency ratio"],
-            [
-                [
-                    c.name,
-                    c.code,
-                    c.spend,
-                    dict(Priority.METHODS).get(c.priority_method, "To do"),
-                    c.consistency_ratio,
-                ]
-                for c in context["categories"]
-            ],
+            queries.PRIORITY_COLUMNS,
+            context["categories"],
         )
     return render(request, "stakeholders/priority_list.html", context)
 
@@ -151,28 +137,24 @@ def _consistency(form, drivers):
     return check
 
 
-@transaction.atomic
 def _save(user, unit, category, method, form, check):
-    priority, _ = Priority.objects.update_or_create(
+    """The weights as the form gives them: the points and what they come to, or the weights
+    of the pairwise judgements (`check`) with their consistency."""
+    if method == Priority.POINTS:
+        points = form.points()
+        weights = {driver: (weight, points[driver]) for driver, weight in form.weights.items()}
+        comparisons, consistency_ratio = {}, None
+    else:
+        weights = {driver: (float(weight), None) for driver, weight in check["weights"]}
+        comparisons, consistency_ratio = form.comparisons(), check["result"].cr
+    services.priority_save(
         unit=unit,
         category=category,
-        defaults={"method": method, "updated_by": user},
-    )
-    if method == Priority.POINTS:
-        weights = {
-            driver.pk: (weight, form.points()[driver]) for driver, weight in form.weights.items()
-        }
-        priority.comparisons = {}
-        priority.consistency_ratio = None
-    else:
-        weights = {driver.pk: (float(weight), None) for driver, weight in check["weights"]}
-        priority.comparisons = form.comparisons()
-        priority.consistency_ratio = check["result"].cr
-    priority.save()
-    priority.weights.all().delete()
-    PriorityWeight.objects.bulk_create(
-        PriorityWeight(priority=priority, driver_id=pk, weight=weight, points=points)
-        for pk, (weight, points) in weights.items()
+        method=method,
+        weights=weights,
+        comparisons=comparisons,
+        consistency_ratio=consistency_ratio,
+        by=user,
     )
 
 
@@ -200,15 +182,19 @@ def category_priorities(request, code):
         for unit, weights in sorted(by_unit.items())
     ]
     if request.GET.get("format") in EXPORT_FORMATS:
-        rows = [[u["code"], u["name"], u["spend"], *u["weights"]] for u in units]
-        rows.append(["", "Combined", total_spend, *[combined[d] for d in drivers]])
-        return export_response(
+        combined_row = {
+            "code": "",
+            "name": "Combined",
+            "spend": total_spend,
+            "weights": [combined[d] for d in drivers],
+        }
+        return export_table(
             request.GET["format"],
             f"priorities-{category.code}",
-            ["Unit", "Name", "Spend", *drivers],
-            rows,
+            queries.unit_priority_columns(drivers),
+            [*units, combined_row],
         )
-    group = _group_judgement(category)
+    group = queries.group_judgement(category, _drivers())
     flagged = disagreements(by_unit)
     flagged_drivers = {spread.driver for spread in flagged}
     rows = [
@@ -236,30 +222,3 @@ def category_priorities(request, code):
         ),
     }
     return render(request, "stakeholders/category_priorities.html", context)
-
-
-def _group_judgement(category):
-    """The units that compared in pairs, as one judge: the element-wise geometric mean of their
-    matrices, and the weights and consistency of that. None with fewer than two such units."""
-    drivers = _drivers()
-    matrices, units = [], []
-    for priority in Priority.objects.filter(
-        category=category, method=Priority.PAIRWISE
-    ).select_related("unit"):
-        judgements = {}
-        for i, left in enumerate(drivers):
-            for j in range(i + 1, len(drivers)):
-                value = priority.comparisons.get(f"{left.pk},{drivers[j].pk}")
-                if value is not None:
-                    judgements[(i, j)] = value
-        if len(judgements) == len(drivers) * (len(drivers) - 1) // 2:
-            matrices.append(ahp.matrix_from_judgements(len(drivers), judgements))
-            units.append(priority.unit.name)
-    if len(matrices) < 2:
-        return None
-    result = ahp.priorities(ahp.combine_judges(matrices))
-    return {
-        "units": units,
-        "result": result,
-        "weights": list(zip([d.name for d in drivers], result.weights, strict=True)),
-    }

@@ -1,15 +1,13 @@
 """Contracts with suppliers and the ones coming up for renewal."""
 
-import datetime
-
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
+from suppliers import queries, services
 from suppliers.forms import ContractForm
-from suppliers.models import Contract
 from suppliers.views.common import render_form, saved, tab_url
-from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import editable_supplier_for_user, require_procurement
 
 DEFAULT_WINDOW = 90
@@ -32,44 +30,10 @@ def contract_list(request):
     require_procurement(request)
     today = timezone.localdate()
     within = _window(request)
-    contracts = (
-        Contract.objects.select_related("supplier")
-        .prefetch_related("categories")
-        .order_by("end", "title")
-    )
-    if within is not None:
-        contracts = contracts.filter(end__gte=today, end__lte=today + datetime.timedelta(within))
+    contracts = queries.contract_table(today, within)
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            "contracts",
-            [
-                "Contract",
-                "Reference",
-                "Supplier",
-                "Categories",
-                "Start",
-                "End",
-                "Value",
-                "Auto-renewal",
-                "Notice days",
-            ],
-            (
-                [
-                    contract.title,
-                    contract.reference,
-                    contract.supplier.name,
-                    ", ".join(category.name for category in contract.categories.all()),
-                    contract.start,
-                    contract.end,
-                    contract.value,
-                    "yes" if contract.auto_renewal else "no",
-                    contract.notice_days,
-                ]
-                for contract in contracts
-            ),
-        )
+        return export_table(export_format, "contracts", queries.CONTRACT_COLUMNS, contracts)
     return render(
         request,
         "suppliers/contracts.html",
@@ -87,10 +51,7 @@ def contract_add(request, pk):
     supplier = editable_supplier_for_user(request, pk)
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contract = form.save(commit=False)
-        contract.supplier = supplier
-        contract.save()
-        form.save_m2m()
+        contract = services.contract_create(supplier=supplier, form=form)
         return saved(request, f"Contract “{contract.title}” added.", tab_url(supplier, "contracts"))
     return render_form(
         request,

@@ -3,28 +3,25 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-from categories.models import Category
 from spend import cube, panels
 from suppliers import charts, queries, scorecards
-from suppliers.models import (
-    ELEMENTS,
-    SEGMENT_NAMES,
-    SEGMENTS,
-    Contract,
-    Evaluation,
-    RelationshipPlan,
-    Supplier,
-)
+from suppliers.models import SEGMENT_NAMES, SEGMENTS
 from workbench.charts import figure_html
-from workbench.exports import EXPORT_FORMATS, export_response
-from workbench.permissions import readable_suppliers, require_supplier_reader, supplier_access
-from workbench.roles import is_procurement
+from workbench.exports import EXPORT_FORMATS, export_table
+from workbench.permissions import (
+    may_see_supplier_aliases,
+    may_see_supplier_tab,
+    readable_suppliers,
+    readable_unit_rows,
+    require_supplier_reader,
+    require_supplier_tab,
+    sees_whole_supplier_page,
+    supplier_access,
+)
 
 PAGE_SIZE = 50
 TABS = [
@@ -35,8 +32,6 @@ TABS = [
     ("engagement", "Engagement log"),
     ("ideas", "Ideas and risks"),
 ]
-# What a business-unit lead sees of a supplier their unit buys from.
-UNIT_LEAD_TABS = {"overview", "scorecards"}
 
 
 def supplier_list(request):
@@ -47,16 +42,11 @@ def supplier_list(request):
     suppliers = queries.supplier_table(filters, period, readable_suppliers(request.user))
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
-        return export_response(
+        return export_table(
             export_format,
             "suppliers",
-            ["Supplier", "Country", "Segment", "Spend", "Categories"],
-            (
-                (name, country, SEGMENT_NAMES.get(segment, ""), spend, count)
-                for name, country, segment, spend, count in suppliers.values_list(
-                    "name", "country", "segment", "spend", "category_count"
-                ).iterator()
-            ),
+            queries.SUPPLIER_LIST_COLUMNS,
+            queries.supplier_table_rows(suppliers),
         )
     page = Paginator(suppliers, PAGE_SIZE).get_page(request.GET.get("page"))
     params = filters.as_params()
@@ -69,13 +59,8 @@ def supplier_list(request):
         "currency": settings.BASE_CURRENCY,
         "segments": SEGMENTS,
         "bands": [(key, label) for key, label, *_ in queries.SPEND_BANDS],
-        "categories": Category.objects.filter(depth__lte=1)
-        .order_by("path")
-        .only("code", "name", "depth"),
-        "countries": Supplier.objects.exclude(country="")
-        .order_by("country")
-        .values_list("country", flat=True)
-        .distinct(),
+        "categories": queries.filter_categories(),
+        "countries": queries.supplier_countries(),
     }
     template = "suppliers/supplier_list.html"
     if request.htmx and request.htmx.target == "supplier-table":
@@ -87,18 +72,16 @@ def supplier_detail(request, pk):
     """One supplier: spend, relationship plan, scorecards, contracts, engagement log, ideas
     and risks, a tab each so the page reads in parts and each part costs a few queries."""
     supplier, may_change = supplier_access(request, pk)
-    procurement = is_procurement(request.user)
     tab = request.GET.get("tab", "overview")
     if tab not in dict(TABS):
         tab = "overview"
-    if not procurement and tab not in UNIT_LEAD_TABS:
-        raise PermissionDenied("This part of the supplier page is for the procurement team.")
+    require_supplier_tab(request, tab)
     context = {
         "supplier": supplier,
         "may_change": may_change,
-        "procurement": procurement,
+        "procurement": sees_whole_supplier_page(request.user),
         "tab": tab,
-        "tabs": [(key, name) for key, name in TABS if procurement or key in UNIT_LEAD_TABS],
+        "tabs": [(key, name) for key, name in TABS if may_see_supplier_tab(request.user, key)],
         "currency": settings.BASE_CURRENCY,
         "segment_name": SEGMENT_NAMES.get(supplier.segment, "Not yet segmented"),
     }
@@ -114,34 +97,22 @@ def _overview(request, supplier):
     context = {"period": period}
     if period is None:
         return context
-    lines = cube.spend_rows(supplier=supplier)
-    if not is_procurement(request.user):
-        lines = lines.filter(business_unit__leads=request.user)
+    lines = readable_unit_rows(request.user, cube.spend_rows(supplier=supplier))
     by_category = cube.spend_by_leaf_category(lines, period)
     context.update(
         spend=sum(row["spend"] for row in by_category),
         categories=by_category,
         units=cube.spend_by_unit(lines, period),
         trend_chart=panels.monthly_trend_chart(lines, period),
-        aliases=list(supplier.aliases.all()[:20]) if is_procurement(request.user) else [],
+        aliases=list(supplier.aliases.all()[:20]) if may_see_supplier_aliases(request.user) else [],
         decisions=list(supplier.segment_decisions.select_related("set_by")[:3]),
     )
     return context
 
 
 def _relationship(request, supplier):
-    plan = (
-        RelationshipPlan.objects.filter(supplier=supplier)
-        .select_related("owner")
-        .prefetch_related("actions", "meetings")
-        .first()
-    )
-    elements = []
-    if plan:
-        actions = list(plan.actions.all())
-        for number, name in ELEMENTS:
-            mine = [action for action in actions if action.element == number]
-            elements.append({"number": number, "name": name, "actions": mine})
+    plan = queries.relationship_plan(supplier)
+    elements = queries.objectives_by_element(plan) if plan else []
     return {
         "plan": plan,
         "elements": elements,
@@ -150,20 +121,10 @@ def _relationship(request, supplier):
     }
 
 
-def evaluations_of(request, supplier):
-    """The supplier's evaluations the user may read, with what scoring needs prefetched."""
-    evaluations = (
-        Evaluation.objects.filter(supplier=supplier)
-        .select_related("business_unit", "evaluator", "template")
-        .prefetch_related("ratings", "template__weights")
-    )
-    if not is_procurement(request.user):
-        evaluations = evaluations.filter(business_unit__leads=request.user)
-    return evaluations
-
-
 def _scorecards(request, supplier):
-    scored = queries.evaluation_scores(evaluations_of(request, supplier))
+    scored = queries.evaluation_scores(
+        readable_unit_rows(request.user, queries.supplier_evaluations(supplier))
+    )
     trend = scorecards.trend(
         (
             (row["evaluation"].year, row["evaluation"].quarter),
@@ -181,22 +142,16 @@ def _scorecards(request, supplier):
 
 def _contracts(request, supplier):
     return {
-        "contracts": list(
-            Contract.objects.filter(supplier=supplier).prefetch_related("categories")
-        ),
+        "contracts": list(queries.supplier_contracts(supplier)),
         "today": timezone.localdate(),
     }
 
 
 def _engagement(request, supplier):
-    today = timezone.localdate()
-    year_ago = today - datetime.timedelta(days=365)
+    year_ago = timezone.localdate() - datetime.timedelta(days=365)
     return {
         "engagements": list(supplier.engagements.select_related("logged_by")[:50]),
-        "minutes_this_year": supplier.engagements.filter(date__gt=year_ago).aggregate(
-            total=Sum("minutes")
-        )["total"]
-        or 0,
+        "minutes_this_year": queries.engagement_minutes(supplier, since=year_ago),
     }
 
 

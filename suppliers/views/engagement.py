@@ -1,27 +1,27 @@
 """Time spent with suppliers, ideas they bring, and risks in depending on them."""
 
+from functools import partial
+
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from suppliers.forms import EngagementForm, IdeaForm, IdeaStatusForm, RiskForm
+from suppliers import services
+from suppliers.forms import IdeaForm, IdeaStatusForm, RiskForm, SupplierEngagementForm
 from suppliers.models import SupplierIdea
 from suppliers.views.common import render_form, saved, tab_url
 from workbench.permissions import editable_supplier_for_user, editable_supplier_part
 
 
-def _add(request, pk, form_class, *, title, tab, message, extra=None):
+def _add(request, pk, form_class, record, *, title, tab, message):
+    """A form page that adds one row to the supplier; `record(supplier=, form=)` stores it."""
     supplier = editable_supplier_for_user(request, pk)
     form = form_class(
         request.POST or None,
         initial={"date": timezone.localdate(), "raised_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.supplier = supplier
-        for field, value in (extra or {}).items():
-            setattr(item, field, value)
-        item.save()
+        record(supplier=supplier, form=form)
         return saved(request, message, tab_url(supplier, tab))
     return render_form(
         request, form, title=title, supplier=supplier, cancel_url=tab_url(supplier, tab)
@@ -32,11 +32,11 @@ def engagement_add(request, pk):
     return _add(
         request,
         pk,
-        EngagementForm,
+        SupplierEngagementForm,
+        partial(services.engagement_record, by=request.user),
         title="Log time with the supplier",
         tab="engagement",
         message="Logged.",
-        extra={"logged_by": request.user},
     )
 
 
@@ -45,6 +45,7 @@ def idea_add(request, pk):
         request,
         pk,
         IdeaForm,
+        services.idea_record,
         title="Idea from the supplier",
         tab="ideas",
         message="The idea is recorded.",
@@ -53,7 +54,13 @@ def idea_add(request, pk):
 
 def risk_add(request, pk):
     return _add(
-        request, pk, RiskForm, title="Supplier risk", tab="ideas", message="The risk is recorded."
+        request,
+        pk,
+        RiskForm,
+        services.risk_record,
+        title="Supplier risk",
+        tab="ideas",
+        message="The risk is recorded.",
     )
 
 
@@ -62,7 +69,7 @@ def idea_status(request, pk):
     idea = editable_supplier_part(request, SupplierIdea, pk)
     form = IdeaStatusForm(request.POST, instance=idea)
     if form.is_valid():
-        form.save()
+        services.idea_status_set(form=form)
         return saved(
             request,
             f"“{idea.title}” is now {idea.get_status_display().lower()}.",

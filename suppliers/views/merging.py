@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from rapidfuzz import fuzz, process
 
+from suppliers import queries, services
 from suppliers.forms import MergeForm
-from suppliers.merging import MergeRefused, merge_suppliers, undo_merge
-from suppliers.models import Supplier, SupplierMerge
+from suppliers.merging import MergeRefused
+from suppliers.models import Supplier
 from suppliers.names import normalise
-from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import (
     editable_supplier_for_user,
     may_change_supplier,
@@ -18,28 +18,13 @@ from workbench.permissions import (
     undoable_merge_for_user,
 )
 
-CANDIDATES = 12
-
-
-def _candidates(kept: Supplier, query: str):
-    """Records that may be the same company: the closest names, or those matching `query`."""
-    others = Supplier.objects.exclude(pk=kept.pk)
-    if query:
-        return others.filter(name__icontains=query).order_by("name")[:CANDIDATES]
-    names = dict(others.values_list("pk", "normalised_name"))
-    closest = process.extract(
-        kept.normalised_name, names, scorer=fuzz.token_sort_ratio, limit=CANDIDATES
-    )
-    ids = [pk for _name, _score, pk in closest]
-    return sorted(others.filter(pk__in=ids), key=lambda supplier: ids.index(supplier.pk))
-
 
 def merge(request, pk):
     """Choose the duplicate to fold into this supplier. Both must be suppliers the user may
     change: a merge moves the other's spend too."""
     kept = editable_supplier_for_user(request, pk)
     query = request.GET.get("q", "").strip()
-    candidates = list(_candidates(kept, query))
+    candidates = list(queries.merge_candidates(kept, query))
     if request.method == "POST":
         form = MergeForm(request.POST, kept=kept, candidates=Supplier.objects.exclude(pk=kept.pk))
         if form.is_valid():
@@ -52,8 +37,11 @@ def merge(request, pk):
                 )
             else:
                 try:
-                    record = merge_suppliers(
-                        kept, duplicate, user=request.user, reason=form.cleaned_data["reason"]
+                    record = services.supplier_merge(
+                        kept=kept,
+                        duplicate=duplicate,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
                     )
                 except MergeRefused as refusal:
                     form.add_error(None, str(refusal))
@@ -88,25 +76,10 @@ def merge(request, pk):
 def merge_history(request):
     """Every merge, newest first, with undo for those not yet undone."""
     require_supplier_manager(request)
-    merges = SupplierMerge.objects.select_related("kept", "merged_by", "undone_by")
+    merges = queries.merge_history()
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            "supplier-merges",
-            ["Merged name", "Into", "By", "On", "Reason", "Undone on"],
-            (
-                [
-                    merge.merged_name,
-                    merge.kept.name,
-                    str(merge.merged_by or ""),
-                    merge.merged_at.date(),
-                    merge.reason,
-                    merge.undone_at.date() if merge.undone_at else None,
-                ]
-                for merge in merges
-            ),
-        )
+        return export_table(export_format, "supplier-merges", queries.MERGE_COLUMNS, merges)
     return render(request, "suppliers/merges.html", {"merges": merges[:200]})
 
 
@@ -114,7 +87,7 @@ def merge_history(request):
 def undo(request, pk):
     merge = undoable_merge_for_user(request, pk)
     try:
-        restored = undo_merge(merge, user=request.user)
+        restored = services.supplier_merge_undo(merge=merge, by=request.user)
     except MergeRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(reverse("suppliers:merges"))

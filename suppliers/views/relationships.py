@@ -1,12 +1,16 @@
 """Relationship plans with strategic partners: the five elements and governance meetings."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 
+from suppliers import services
 from suppliers.forms import GovernanceMeetingForm, RelationshipActionForm, RelationshipPlanForm
-from suppliers.models import STRATEGIC_PARTNER, RelationshipAction, RelationshipPlan
+from suppliers.models import STRATEGIC_PARTNER, RelationshipPlan
 from suppliers.views.common import render_form, saved, tab_url
-from workbench.permissions import editable_supplier_for_user
+from workbench.permissions import (
+    editable_relationship_action_for_user,
+    editable_supplier_for_user,
+)
 
 
 def plan_edit(request, pk):
@@ -25,11 +29,7 @@ def plan_edit(request, pk):
         )
     form = RelationshipPlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        plan = form.save(commit=False)
-        plan.supplier = supplier
-        if plan.owner_id is None:
-            plan.owner = request.user
-        plan.save()
+        services.relationship_plan_save(supplier=supplier, form=form, by=request.user)
         return saved(request, "The relationship plan is saved.", tab_url(supplier, "relationship"))
     return render_form(
         request,
@@ -57,9 +57,7 @@ def action_add(request, pk):
         request.POST or None, initial={"element": request.GET.get("element")}
     )
     if request.method == "POST" and form.is_valid():
-        action = form.save(commit=False)
-        action.plan = plan
-        action.save()
+        action = services.relationship_action_create(plan=plan, form=form)
         return saved(
             request,
             f"Added under “{action.get_element_display()}”.",
@@ -81,9 +79,7 @@ def meeting_add(request, pk):
         return redirect("suppliers:relationship_plan", pk=supplier.pk)
     form = GovernanceMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = form.save(commit=False)
-        meeting.plan = plan
-        meeting.save()
+        services.governance_meeting_record(plan=plan, form=form)
         return saved(request, "The meeting is recorded.", tab_url(supplier, "relationship"))
     return render_form(
         request,
@@ -96,11 +92,10 @@ def meeting_add(request, pk):
 
 def action_edit(request, pk):
     """Move an objective along (planned, under way, done) or correct it."""
-    action = get_object_or_404(RelationshipAction.objects.select_related("plan"), pk=pk)
-    supplier = editable_supplier_for_user(request, action.plan.supplier_id)
+    action, supplier = editable_relationship_action_for_user(request, pk)
     form = RelationshipActionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.relationship_action_update(form=form)
         return saved(request, "The objective is updated.", tab_url(supplier, "relationship"))
     return render_form(
         request,

@@ -1,17 +1,16 @@
 """Segments: the suggestion from spend and Kraljic, the manager's decision, the overview."""
 
 from django.conf import settings
-from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 
 from spend import cube
-from suppliers import charts, queries
+from suppliers import charts, queries, services
 from suppliers.forms import SegmentForm
-from suppliers.models import SEGMENT_NAMES, SegmentDecision
+from suppliers.models import SEGMENT_NAMES
 from suppliers.views.common import render_form, saved, tab_url
 from workbench.charts import figure_html
-from workbench.exports import EXPORT_FORMATS, export_response
+from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import editable_supplier_for_user, require_procurement
 
 
@@ -26,16 +25,13 @@ def set_segment(request, pk):
         initial={"segment": supplier.segment or (suggestion[0] if suggestion else "")},
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            SegmentDecision.objects.create(
-                supplier=supplier,
-                segment=form.cleaned_data["segment"],
-                suggested=suggestion[0] if suggestion else "",
-                reason=form.cleaned_data["reason"],
-                set_by=request.user,
-            )
-            supplier.segment = form.cleaned_data["segment"]
-            supplier.save(update_fields=["segment"])
+        services.segment_set(
+            supplier=supplier,
+            segment=form.cleaned_data["segment"],
+            reason=form.cleaned_data["reason"],
+            suggested=suggestion[0] if suggestion else "",
+            by=request.user,
+        )
         return saved(
             request,
             f"{supplier.name} is now {SEGMENT_NAMES[supplier.segment].lower()}.",
@@ -63,22 +59,7 @@ def segment_overview(request):
     rows = queries.segment_overview(period, timezone.localdate())
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
-        return export_response(
-            export_format,
-            "supplier-segments",
-            ["Segment", "Suppliers", "Spend", "Share of spend", "Hours", "Share of time"],
-            (
-                [
-                    row["name"],
-                    row["suppliers"],
-                    row["spend"],
-                    row["spend_share"],
-                    round(row["hours"], 1),
-                    row["time_share"],
-                ]
-                for row in rows
-            ),
-        )
+        return export_table(export_format, "supplier-segments", queries.SEGMENT_COLUMNS, rows)
     currency = settings.BASE_CURRENCY
     return render(
         request,

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from plans import queries as planning
 from plans.models import CategoryPlan, PlanEndorsement, RealisedSaving
+from stakeholders.queries import nearest_unit_weights
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def test_demo_has_a_plan_in_every_state(demo):
 def test_demo_plans_include_a_conflict(demo):
     found = []
     for plan in CategoryPlan.objects.select_related("category"):
-        weights, _ = planning.unit_weights(plan.category)
+        weights, _ = nearest_unit_weights(plan.category)
         spend = {
             row["business_unit__code"]: row["spend"]
             for row in planning.unit_spend(plan.category, planning.cube.latest_period())

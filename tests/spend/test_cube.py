@@ -22,6 +22,14 @@ def test_twelve_months_across_a_year_end():
     assert (period.start, period.end) == (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
 
 
+def test_month_start_counts_calendar_months_back_across_year_ends():
+    day = datetime.date(2026, 3, 17)
+    assert cube.month_start(day) == datetime.date(2026, 3, 1)
+    assert cube.month_start(day, 11) == datetime.date(2025, 4, 1)
+    assert cube.month_start(day, -10) == datetime.date(2027, 1, 1)
+    assert cube.month_end(datetime.date(2028, 2, 3)) == datetime.date(2028, 2, 29)
+
+
 def test_change_ratio_has_nothing_to_say_without_a_previous_year():
     assert cube.change_ratio(Decimal(110), Decimal(100)) == pytest.approx(0.10)
     assert cube.change_ratio(Decimal(110), Decimal(0)) is None

@@ -1,6 +1,7 @@
 """The spend cube page: the figures of the slice the address asks for, updated in place by
 htmx, with clear messages for filters that make no sense."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -49,6 +50,13 @@ def test_the_filters_in_the_address_select_the_slice(client, spend):
     assert response.context["figures"].totals["spend"] == Decimal("800.00")
     response = client.get(CUBE, {"start": "2026-09", "end": "2026-09"})
     assert response.context["figures"].totals["spend"] == Decimal("300.00")
+
+
+def test_an_end_month_alone_gives_the_twelve_months_up_to_it(client, spend):
+    client.force_login(spend.manager)
+    cube = client.get(CUBE, {"end": "2026-03"}).context["cube"]
+    assert (cube.start, cube.end) == (datetime.date(2025, 4, 1), datetime.date(2026, 3, 31))
+    assert cube.period_label == "Apr 2025 – Mar 2026"
 
 
 def test_htmx_gets_the_results_without_the_page_around_them(client, spend):

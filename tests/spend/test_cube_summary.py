@@ -9,11 +9,11 @@ import pytest
 from django.db.models import Sum
 
 from categories.models import Category
-from spend import summary
+from spend import cube, summary
+from spend.cube import CubeFilter
 from spend.importing.lines import STORED_LINE, summary_rows
 from spend.importing.writing import write_batch_lines, write_rows
 from spend.models import ImportBatch, SpendLine, SpendSummary
-from spend.summary import CubeFilter
 from tests.factories import add_spend
 from tests.spend.cube_data import add_hand_worked_spend
 
@@ -53,13 +53,13 @@ def test_refreshing_again_replaces_rather_than_adds(spend):
     assert SpendSummary.objects.aggregate(total=Sum("spend"))["total"] == Decimal("2949.00")
 
 
-def test_the_default_period_is_the_latest_twelve_months(spend):
-    period = summary.default_period()
+def test_the_reporting_period_is_the_latest_twelve_months(spend):
+    period = cube.latest_period()
     assert (period.start, period.end) == PERIOD
 
 
 def test_totals_of_the_whole_cube(spend):
-    totals = summary.totals(CubeFilter(*PERIOD))
+    totals = cube.totals(CubeFilter(*PERIOD))
     assert totals["spend"] == Decimal("1950.00")
     assert totals["lines"] == 6
     assert totals["suppliers"] == 3
@@ -67,55 +67,55 @@ def test_totals_of_the_whole_cube(spend):
 
 def test_a_category_takes_its_whole_subtree(spend):
     it = CubeFilter(*PERIOD, category=spend.it)
-    assert summary.totals(it)["spend"] == Decimal("1700.00")
-    assert summary.totals(it)["suppliers"] == 2
+    assert cube.totals(it)["spend"] == Decimal("1700.00")
+    assert cube.totals(it)["suppliers"] == 2
     hardware = CubeFilter(*PERIOD, category=spend.hardware)
-    assert summary.totals(hardware)["spend"] == Decimal("1400.00")
+    assert cube.totals(hardware)["spend"] == Decimal("1400.00")
 
 
 def test_unit_supplier_and_period_narrow_the_slice(spend):
-    assert summary.totals(CubeFilter(*PERIOD, business_unit=spend.manufacturing))[
-        "spend"
-    ] == Decimal("1450.00")
-    assert summary.totals(CubeFilter(*PERIOD, supplier=spend.suppliers[1]))["spend"] == Decimal(
+    assert cube.totals(CubeFilter(*PERIOD, business_unit=spend.manufacturing))["spend"] == Decimal(
+        "1450.00"
+    )
+    assert cube.totals(CubeFilter(*PERIOD, supplier=spend.suppliers[1]))["spend"] == Decimal(
         "800.00"
     )
     september = CubeFilter(datetime.date(2026, 9, 1), datetime.date(2026, 9, 30))
-    assert summary.totals(september)["spend"] == Decimal("300.00")
+    assert cube.totals(september)["spend"] == Decimal("300.00")
     both = CubeFilter(*PERIOD, category=spend.it, business_unit=spend.finance)
-    assert summary.totals(both)["spend"] == Decimal("300.00")
+    assert cube.totals(both)["spend"] == Decimal("300.00")
 
 
 def test_unclassified_spend_is_its_own_slice(spend):
     unclassified = CubeFilter(*PERIOD, unclassified=True)
-    assert summary.totals(unclassified)["spend"] == Decimal("50.00")
-    assert summary.spend_by_booked_category(CubeFilter(*PERIOD))[None] == Decimal("50.00")
+    assert cube.totals(unclassified)["spend"] == Decimal("50.00")
+    assert cube.spend_by_booked_category(CubeFilter(*PERIOD))[None] == Decimal("50.00")
 
 
 def test_monthly_suppliers_and_units_are_sorted_as_shown(spend):
-    cube = CubeFilter(*PERIOD)
-    assert [(row["month"], row["spend"]) for row in summary.monthly(cube)] == [
+    chosen = CubeFilter(*PERIOD)
+    assert [(row["month"], row["spend"]) for row in cube.monthly(chosen)] == [
         (datetime.date(2026, 8, 1), Decimal("200.00")),
         (datetime.date(2026, 9, 1), Decimal("300.00")),
         (datetime.date(2026, 10, 1), Decimal("1450.00")),
     ]
-    assert [(row["supplier__name"], row["spend"]) for row in summary.by_supplier(cube)] == [
+    assert [(row["supplier__name"], row["spend"]) for row in cube.by_supplier(chosen)] == [
         ("Dell Technologies Ltd", Decimal("900.00")),
         ("Softcat plc", Decimal("800.00")),
         ("Bright Clean Services Ltd", Decimal("250.00")),
     ]
-    assert [(row["business_unit__code"], row["spend"]) for row in summary.by_unit(cube)] == [
+    assert [(row["business_unit__code"], row["spend"]) for row in cube.by_unit(chosen)] == [
         ("MFG", Decimal("1450.00")),
         ("FIN", Decimal("500.00")),
     ]
 
 
 def test_category_figures_give_each_category_its_supplier_concentration(spend):
-    cube = CubeFilter(*PERIOD)
-    pairs = summary.by_category_and_supplier(cube.summary_rows())
+    chosen = CubeFilter(*PERIOD)
+    pairs = cube.by_category_and_supplier(chosen.summary_rows())
     path_of = dict(Category.objects.values_list("id", "path"))
     top_level = list(Category.objects.filter(parent=None))
-    it, facilities = summary.category_figures(pairs, top_level, path_of)
+    it, facilities = cube.category_figures(pairs, top_level, path_of)
     assert (it.category, it.spend, it.lines, it.suppliers) == (spend.it, Decimal("1700"), 4, 2)
     # Dell 900 and Softcat 800 of 1,700: (52.94%)² + (47.06%)² = 2,802.8 + 2,214.5.
     assert it.hhi == pytest.approx(5_017.3, abs=0.1)
@@ -131,10 +131,10 @@ def test_category_figures_give_each_category_its_supplier_concentration(spend):
 
 
 def test_a_category_without_spend_still_gets_a_row(spend):
-    cube = CubeFilter(datetime.date(2026, 8, 1), datetime.date(2026, 8, 31))
-    pairs = summary.by_category_and_supplier(cube.summary_rows())
+    chosen = CubeFilter(datetime.date(2026, 8, 1), datetime.date(2026, 8, 31))
+    pairs = cube.by_category_and_supplier(chosen.summary_rows())
     path_of = dict(Category.objects.values_list("id", "path"))
-    rows = summary.category_figures(pairs, [spend.hardware, spend.cleaning], path_of)
+    rows = cube.category_figures(pairs, [spend.hardware, spend.cleaning], path_of)
     assert [(row.category, row.spend, row.hhi) for row in rows] == [
         (spend.cleaning, Decimal("200"), pytest.approx(10_000)),
         (spend.hardware, Decimal("0"), None),
@@ -142,8 +142,8 @@ def test_a_category_without_spend_still_gets_a_row(spend):
 
 
 def test_the_slice_reads_in_words(spend):
-    cube = CubeFilter(*PERIOD, category=spend.it, business_unit=spend.finance)
-    assert cube.describe() == "IT & telecoms (and below) · Finance · Nov 2025 – Oct 2026"
+    chosen = CubeFilter(*PERIOD, category=spend.it, business_unit=spend.finance)
+    assert chosen.describe() == "IT & telecoms (and below) · Finance · Nov 2025 – Oct 2026"
     september = CubeFilter(datetime.date(2026, 9, 1), datetime.date(2026, 9, 30))
     assert september.describe() == "All categories · Sep 2026"
 
@@ -172,9 +172,9 @@ def test_a_stored_batch_is_added_without_rebuilding_and_adds_up_the_same(spend):
     write_rows(SpendSummary._meta.db_table, summary_rows(lines))
     assert SpendSummary.objects.count() == before + 1  # one row for the batch's one slice
     hardware = CubeFilter(*PERIOD, category=spend.hardware)
-    assert summary.totals(hardware)["spend"] == Decimal("1425.50")
-    assert summary.totals(hardware)["lines"] == 5
+    assert cube.totals(hardware)["spend"] == Decimal("1425.50")
+    assert cube.totals(hardware)["lines"] == 5
     # A full rebuild folds the batch's row into the one already there for Dell, October.
     summary.refresh_spend_summary()
     assert SpendSummary.objects.count() == before
-    assert summary.totals(hardware)["spend"] == Decimal("1425.50")
+    assert cube.totals(hardware)["spend"] == Decimal("1425.50")

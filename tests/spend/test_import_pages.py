@@ -256,6 +256,15 @@ def test_gl_account_and_keyword_rules_are_added_on_the_rules_page(client, compan
     }
 
 
+def test_a_gl_account_longer_than_the_rule_holds_is_refused_with_a_message(client, company):
+    client.force_login(company.manager)
+    url = reverse("spend:classification_rules")
+    response = client.post(url, {"kind": "gl_account", "value": "6" * 41, "category": "IT.HW"})
+    assert response.status_code == 200
+    assert "at most 40 characters" in response.context["form"].errors["value"][0]
+    assert not ClassificationRule.objects.exists()
+
+
 def workbook_with_a_cover_sheet() -> bytes:
     from openpyxl import Workbook
 

@@ -47,6 +47,38 @@ def test_each_results_table_exports(client, answered, table, header, row):
         assert row in text
 
 
+def test_an_anonymous_rounds_comments_export_without_the_unit(client, company_with_spend):
+    company = company_with_spend
+    survey_round = add_survey_round(company, anonymous=True)
+    for unit in (company.manufacturing, company.finance):
+        for category in (company.it, company.facilities):
+            SurveyResponse.objects.create(
+                round=survey_round,
+                unit=unit,
+                category=category,
+                recommend=8,
+                comment=f"Note on {category.code}",
+                submitted_at=timezone.now(),
+            )
+    client.force_login(company.cpo)  # reads every answer, units named
+    url = reverse("stakeholders:round_results", args=[survey_round.pk])
+    assert "Manufacturing,8,Note on IT" in _csv(client.get(f"{url}?table=comments&format=csv"))
+    client.force_login(company.manager)  # owns IT only: two answers, under the three needed
+    text = _csv(client.get(f"{url}?table=comments&format=csv"))
+    assert text.strip() == "Category,Unit,Recommend,Comment"
+
+
+def test_voids_export_the_rows_the_page_shows(client, answered):
+    company, survey_round = answered
+    SurveyResponse.objects.filter(round=survey_round).update(recommend=2)
+    client.force_login(company.cpo)
+    page = client.get(reverse("stakeholders:voids"))
+    text = _csv(client.get(reverse("stakeholders:voids") + "?format=csv"))
+    assert text.startswith("Unit,Category,Recommend,Why")
+    assert [row["unit"] for row in page.context["rows"]] == ["Manufacturing"]
+    assert "Manufacturing,IT & telecoms,2,detractor (recommend 2 of 10)" in text
+
+
 def test_lists_export(client, answered):
     company, _ = answered
     client.force_login(company.unit_lead)

@@ -317,3 +317,19 @@ def test_a_round_that_has_not_opened_takes_no_answers_yet(client, company, drive
     response = client.post(url, {"submit": "1", **_answer(drivers, [5] * 4, [5] * 4, 10)})
     assert "This round opens on" in response.content.decode()
     assert not SurveyResponse.objects.exists()
+
+
+def test_the_comment_search_answers_without_working_out_the_figures(
+    client, company, drivers, django_assert_max_num_queries
+):
+    survey_round = add_survey_round(company)
+    _submitted(survey_round, company.manufacturing, company.it, 9, {drivers[0]: (5, 2)}, "Late")
+    _submitted(survey_round, company.finance, company.it, 3, comment="Invoices are wrong")
+    client.force_login(company.cpo)
+    url = reverse("stakeholders:round_results", args=[survey_round.pk])
+    # Session, user, roles, the round and the comments: no NPS, drivers, trends or charts.
+    with django_assert_max_num_queries(5):
+        response = client.get(url + "?q=invoice", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "Invoices are wrong" in body and "<html" not in body
+    assert "ip_chart" not in response.context and "overall" not in response.context

@@ -1,9 +1,13 @@
+"""The spend pages' forms: uploading a file and mapping its columns, FX rates, classifying
+unclassified spend and classification rules, and a category owner's Kraljic scores."""
+
 from django import forms
 from django.conf import settings
 
+from spend import kraljic
 from spend.importing.mapping import FIELDS
 from spend.importing.parsing import DATE_FORMATS, ISO_4217
-from spend.models import ColumnMapping
+from spend.models import ColumnMapping, KraljicAssessment
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -123,3 +127,20 @@ class RuleForm(forms.Form):
 
     def clean_value(self):
         return " ".join(self.cleaned_data["value"].split())
+
+
+KRALJIC_SCORES = [(score, str(score)) for score in range(kraljic.LOWEST, kraljic.HIGHEST + 1)]
+
+
+class KraljicAssessmentForm(forms.ModelForm):
+    class Meta:
+        model = KraljicAssessment
+        fields = ["profit_impact", "supply_risk", "reason"]
+        widgets = {
+            "profit_impact": forms.Select(choices=KRALJIC_SCORES),
+            "supply_risk": forms.Select(choices=KRALJIC_SCORES),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "reason": {"required": "Say why the data's suggestion does not fit this category."}
+        }

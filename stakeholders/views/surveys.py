@@ -1,0 +1,216 @@
+"""Satisfaction surveys: the CPO opens a round, unit leads answer per category, procurement
+reads the results (NPS, importance-performance, weighted gaps, trends, comments) and voids."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from stakeholders import charts, queries, satisfaction, services
+from stakeholders.forms import ResponseForm, RoundForm
+from stakeholders.models import SurveyResponse, ValueDriver
+from workbench.charts import figure_html
+from workbench.exports import EXPORT_FORMATS, export_table
+from workbench.permissions import (
+    editable_unit_for_user,
+    may_read_results,
+    reads_every_answer,
+    require_results_reader,
+    require_round_organiser,
+    round_for_user,
+)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def round_list(request):
+    """Every round for procurement, with how far answers have got; a unit lead sees the rounds
+    that ask their unit. Newest first, so the open round leads."""
+    rows = queries.rounds_with_progress(request.user, _today())
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return export_table(request.GET["format"], "survey-rounds", queries.ROUND_COLUMNS, rows)
+    return render(
+        request,
+        "stakeholders/round_list.html",
+        {"rows": rows, "may_open": reads_every_answer(request.user)},
+    )
+
+
+def round_create(request):
+    require_round_organiser(request)
+    form = RoundForm(request.POST or None)
+    form.fields["categories"].queryset = form.fields["categories"].queryset.filter(
+        parent__isnull=True
+    )
+    if request.method == "POST" and form.is_valid():
+        survey_round = services.survey_round_open(form=form, by=request.user)
+        messages.success(request, f"{survey_round.name} is set up.")
+        return redirect(survey_round)
+    return render(request, "stakeholders/round_form.html", {"form": form})
+
+
+def round_detail(request, pk):
+    """For a unit lead, their to-do list in this round; for procurement, who has not answered."""
+    survey_round = round_for_user(request, pk)
+    today = _today()
+    follows_up = may_read_results(request.user)
+    mine = queries.answer_states(survey_round, survey_round.units.filter(leads=request.user))
+    context = {
+        "round": survey_round,
+        "open": survey_round.is_open(today),
+        "closed": today > survey_round.closes_on,
+        "todo": mine,
+        "procurement": follows_up,
+    }
+    if follows_up:
+        everyone = queries.answer_states(survey_round, survey_round.units.prefetch_related("leads"))
+        outstanding = [row for row in everyone if row["state"] != "submitted"]
+        if request.GET.get("format") in EXPORT_FORMATS:
+            return export_table(
+                request.GET["format"],
+                f"not-answered-{survey_round.pk}",
+                queries.NOT_ANSWERED_COLUMNS,
+                outstanding,
+            )
+        context.update(
+            outstanding=outstanding,
+            expected=len(everyone),
+            submitted=len(everyone) - len(outstanding),
+        )
+    return render(request, "stakeholders/round_detail.html", context)
+
+
+def response_edit(request, pk, code, category_code):
+    """A unit lead's answer for one category: a draft until submitted, locked once the round
+    closes (or before it opens)."""
+    survey_round = round_for_user(request, pk)
+    unit = editable_unit_for_user(request, code)
+    if not survey_round.units.filter(pk=unit.pk).exists():
+        raise Http404("This round does not ask that unit.")
+    category = get_object_or_404(survey_round.categories, code=category_code)
+    response = SurveyResponse.objects.filter(
+        round=survey_round, unit=unit, category=category
+    ).first()
+    drivers = list(ValueDriver.objects.filter(active=True))
+    locked = not survey_round.is_open(_today())
+    submitting = "submit" in request.POST
+    form = ResponseForm(
+        drivers,
+        None if locked or request.method != "POST" else request.POST,
+        initial=ResponseForm.initial_from(response),
+        submitting=submitting,
+    )
+    if locked:
+        for field in form.fields.values():
+            field.disabled = True
+    elif request.method == "POST" and form.is_valid():
+        services.survey_response_save(
+            survey_round=survey_round,
+            unit=unit,
+            category=category,
+            response=response,
+            recommend=form.cleaned_data["recommend"],
+            comment=form.cleaned_data["comment"],
+            ratings=form.ratings(),
+            by=request.user,
+            submitting=submitting,
+        )
+        if submitting:
+            messages.success(request, f"Your answer on {category.name} is submitted. Thank you.")
+        else:
+            messages.success(request, f"Draft saved for {category.name}.")
+        return redirect(survey_round)
+    return render(
+        request,
+        "stakeholders/response_form.html",
+        {
+            "round": survey_round,
+            "unit": unit,
+            "category": category,
+            "response": response,
+            "form": form,
+            "locked": locked,
+            "not_open_yet": _today() < survey_round.opens_on,
+        },
+    )
+
+
+# --- Results -----------------------------------------------------------------------------------
+
+
+def round_results(request, pk):
+    """NPS overall, by unit and by category; importance-performance; weighted gaps; trend across
+    rounds; searchable comments. A category manager reads their own categories; in an anonymous
+    round they see only figures over at least three responses and no unit names."""
+    require_results_reader(request)
+    survey_round = round_for_user(request, pk)
+    results = queries.RoundResults(request.user, survey_round)
+    query = request.GET.get("q", "").strip()
+    export = request.GET.get("format")
+    if export in EXPORT_FORMATS:
+        return _export_results(export, results, request.GET.get("table"), query)
+    context = {
+        "round": survey_round,
+        "anonymous": results.anonymous,
+        "comments": results.comments(query),
+        "query": query,
+    }
+    if request.htmx and request.GET.get("q") is not None:
+        # The comment search swaps the comments alone: no figures or charts to work out.
+        return render(request, "stakeholders/round_results.html#comments", context)
+    drivers, trend, driver_trend = results.drivers, results.nps_trend, results.driver_trend
+    context.update(
+        min_respondents=satisfaction.MIN_RESPONDENTS,
+        overall=results.overall,
+        by_category=results.by_category,
+        by_unit=results.by_unit,
+        ranked=results.ranked,
+        ip_chart=(
+            figure_html(charts.importance_performance(drivers), height=460) if drivers else None
+        ),
+        trend_chart=figure_html(charts.nps_trend(trend), height=300) if trend else None,
+        driver_trend=driver_trend,
+        driver_trend_chart=(
+            figure_html(charts.satisfaction_trend(driver_trend), height=340)
+            if len({row["round"] for row in driver_trend}) > 1
+            else None
+        ),
+    )
+    return render(request, "stakeholders/round_results.html", context)
+
+
+def _export_results(export, results, table, query):
+    """One of the results tables as a file: drivers (default), nps or comments."""
+    name = f"results-{results.survey_round.pk}"
+    if table == "nps":
+        return export_table(export, f"{name}-nps", queries.NPS_COLUMNS, results.nps_rows())
+    if table == "comments":
+        return export_table(
+            export,
+            f"{name}-comments",
+            queries.comment_columns(results.anonymous),
+            results.comments(query),
+        )
+    return export_table(export, f"{name}-drivers", queries.DRIVER_COLUMNS, results.ranked)
+
+
+# --- Voids -------------------------------------------------------------------------------------
+
+
+def voids(request):
+    """Unit x category pairs where the unit is a detractor, or is unhappy (satisfaction <= 2)
+    on the driver it weights highest: where someone else will step in if procurement does not."""
+    require_results_reader(request)
+    rounds = list(queries.rounds_with_answers(request.user))
+    chosen = next((r for r in rounds if str(r.pk) == request.GET.get("round")), None)
+    chosen = chosen or (rounds[0] if rounds else None)
+    rows = queries.voids_in_round(request.user, chosen) if chosen else []
+    if request.GET.get("format") in EXPORT_FORMATS and chosen:
+        return export_table(request.GET["format"], "voids", queries.VOID_COLUMNS, rows)
+    return render(
+        request,
+        "stakeholders/voids.html",
+        {"rounds": rounds, "round": chosen, "rows": rows},
+    )
