@@ -13,6 +13,9 @@ from workbench.permissions import (
     editable_category_for_user,
     may_change_category,
     may_reassign_category_owner,
+    readable_spend,
+    readable_spend_by_unit,
+    reads_every_units_spend,
     require_procurement,
 )
 
@@ -63,16 +66,28 @@ def category_detail(request, code):
         "children": [],
     }
     if period:
-        lines = cube.subtree_rows(category)
-        summary = cube.with_subtree_spend(Category.objects.filter(pk=category.pk), period).get()
+        # A unit lead's figures are their own units' spend; other units appear only as one
+        # total over enough of them (readable_spend_by_unit).
+        readable = readable_spend(request.user, cube.spend_rows())
+        lines = readable_spend(request.user, cube.subtree_rows(category))
+        summary = cube.with_subtree_spend(
+            Category.objects.filter(pk=category.pk), period, readable
+        ).get()
+        units = readable_spend_by_unit(
+            request.user, cube.spend_by_unit(cube.subtree_rows(category), period)
+        )
         context.update(
             spend=summary.spend,
             previous_spend=summary.previous_spend,
             supplier_count=summary.supplier_count,
             change=cube.change_ratio(summary.spend, summary.previous_spend),
-            children=cube.with_subtree_spend(category.children.all(), period).order_by("-spend"),
+            children=cube.with_subtree_spend(category.children.all(), period, readable).order_by(
+                "-spend"
+            ),
             top_suppliers=cube.top_suppliers(lines, period),
-            units=cube.spend_by_unit(lines, period),
+            units=units,
+            units_spend=sum((row["spend"] for row in units), cube.ZERO),
+            own_units_only=not reads_every_units_spend(request.user),
             trend_chart=panels.monthly_trend_chart(lines, period, height=300),
         )
     return render(request, "categories/category_detail.html", context)

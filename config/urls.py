@@ -19,3 +19,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# A value in the address no page could use: a 400 page that says which and what is expected.
+handler400 = "workbench.params.bad_request"

@@ -2,14 +2,17 @@
 over someone else's newer one is refused (see views.plans._stale)."""
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MinValueValidator
 from django.forms import inlineformset_factory
 
 from plans.models import CategoryPlan, Initiative, PlanEndorsement, PlanObjective, RealisedSaving
 from plans.savings import DEFAULT_STAGE_PROBABILITIES
 from stakeholders.models import BusinessUnit, ValueDriver
+from workbench.params import RecordIdField, RecordIdsField
 from workbench.roles import PROCUREMENT_ROLES
 
 IMPACT_CHOICES = [
@@ -20,6 +23,20 @@ IMPACT_CHOICES = [
     (2, "+2 clearly better"),
 ]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TARGETS = ("target_hard_savings", "target_cost_avoidance", "target_revenue")
+NOT_NEGATIVE = MinValueValidator(
+    0, "A target cannot be negative: enter what the plan aims for, or 0 for none."
+)
+
+
+def money_to_cents(form):
+    """Decimal starting values to the places each money field takes: a sum computed on SQLite
+    comes back with eight decimals, which the form would then refuse when sent back."""
+    for name, field in form.fields.items():
+        value = form.initial.get(name)
+        if isinstance(field, forms.DecimalField) and isinstance(value, Decimal):
+            places = Decimal(1).scaleb(-(field.decimal_places or 0))
+            form.initial[name] = value.quantize(places, rounding=ROUND_HALF_UP)
 
 
 class PlanForm(forms.ModelForm):
@@ -38,6 +55,7 @@ class PlanForm(forms.ModelForm):
             "conflict_threshold",
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"category": RecordIdField}
         help_texts = {
             "conflict_threshold": "An initiative that saves money but harms a driver an affected "
             "unit weights at or above this (0.20 = 20%) is flagged as a conflict.",
@@ -45,6 +63,9 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in TARGETS:
+            self.fields[name].validators.append(NOT_NEGATIVE)
+            self.fields[name].widget.attrs["min"] = 0
         if self.instance.pk:
             del self.fields["category"]
             self.fields["version"].initial = self.instance.version
@@ -72,6 +93,12 @@ class PlanForm(forms.ModelForm):
                 f"{category.name} already has a plan for {year}: open it instead."
             )
         return cleaned
+
+
+class TransitionForm(forms.Form):
+    """A workflow button: the plan's version on the page where it was pressed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 
 
 ObjectiveFormSet = inlineformset_factory(
@@ -118,6 +145,7 @@ class InitiativeForm(forms.ModelForm):
             "effort": forms.Select(choices=[(n, str(n)) for n in range(1, 6)]),
             "risk": forms.Select(choices=[(n, str(n)) for n in range(1, 6)]),
         }
+        field_classes = {"owner": RecordIdField, "affected_units": RecordIdsField}
         labels = {"one_off_cost": "One-off cost"}
         help_texts = {
             "one_off_cost": "What it costs once to make it happen: fees, trials, switching.",
@@ -130,6 +158,7 @@ class InitiativeForm(forms.ModelForm):
 
     def __init__(self, *args, drivers=(), **kwargs):
         super().__init__(*args, **kwargs)
+        money_to_cents(self)
         self.drivers = list(drivers)
         self.fields["owner"].queryset = (
             get_user_model()

@@ -25,14 +25,21 @@ from plans.savings import KIND_LABELS, KINDS, PARTS  # noqa: F401 (the tracker's
 from spend import charts as spend_charts
 from spend import cube
 from spend.queries import kraljic_positions
+from stakeholders import disclosure
 from stakeholders import queries as stakeholder_queries
-from stakeholders.models import BusinessUnit, SurveyResponse, SurveyRound
+from stakeholders.models import BusinessUnit, SurveyRound
 from stakeholders.priorities import combined_weights
 from stakeholders.satisfaction import recommend_group
 from suppliers.models import Contract
 from workbench.charts import figure_html
 from workbench.exports import Column
-from workbench.permissions import plan_roles, sees_who_answered, units_led_by
+from workbench.permissions import (
+    plan_roles,
+    readable_responses,
+    reads_units_one_by_one,
+    sees_who_answered,
+    units_led_by,
+)
 
 ZERO = Decimal("0.00")
 # Cancelled initiatives are kept on the plan but promise nothing.
@@ -274,48 +281,68 @@ class PlanPage:
         return {"position": position}
 
     def priorities(self):
+        """The units' driver weights and the latest round's answers about the plan's category,
+        as the user may read them: unit by unit only the units they may read one by one
+        (reads_units_one_by_one: all of them for the owner, the CPO and administrators; anyone
+        else the units they lead); the spend-weighted combination when it is theirs to read or spans
+        at least disclosure.MIN_UNITS units; answers through readable_responses and, in an
+        anonymous round, only their own units' and voids that survive disclosure."""
         weights, source = self.weights
+        category = source or self.plan.category
         spend = {row["business_unit__code"]: row["spend"] for row in self.unit_spend}
+        if reads_units_one_by_one(self.user, self.plan.category):
+            readable_units = set(weights) | set(spend)
+        else:
+            readable_units = set(units_led_by(self.user).values_list("code", flat=True))
         combined = combined_weights(weights, spend)
-        drivers = sorted(combined, key=lambda d: -combined[d])
+        combined_shown = set(weights) <= readable_units or disclosure.may_show_aggregate(
+            len(weights)
+        )
+        own = [u for u in self.unit_spend if u["business_unit__code"] in readable_units]
+        top_units = [u for u in own if u["business_unit__code"] in weights][:3]
+        if combined_shown:
+            drivers = sorted(combined, key=lambda d: -combined[d])
+        else:
+            drivers = sorted(
+                {d for u in top_units for d in weights[u["business_unit__code"]]},
+                key=lambda d: -max(weights[u["business_unit__code"]].get(d, 0) for u in top_units),
+            )
         latest_round = (
-            SurveyRound.objects.filter(categories=source or self.plan.category)
-            .order_by("-closes_on")
-            .first()
-            if (source or self.plan.category)
-            else None
+            SurveyRound.objects.filter(categories=category).order_by("-closes_on").first()
         )
         satisfaction_rows, voids = [], []
         if latest_round is not None:
-            category = source or self.plan.category
-            responses = SurveyResponse.objects.filter(
-                round=latest_round, category=category, submitted_at__isnull=False
+            readable = readable_responses(self.user)
+            responses = stakeholder_queries.submitted(
+                readable.filter(round=latest_round, category=category)
             )
-            if sees_who_answered(self.user, latest_round):
-                scores = {}
-                for unit, recommend in responses.values_list("unit__name", "recommend"):
-                    scores.setdefault(unit, []).append(recommend)
-                satisfaction_rows = [
-                    {"unit": unit, "recommend": values[0], "group": recommend_group(values[0])}
-                    for unit, values in sorted(scores.items())
-                    if values[0] is not None
-                ]
+            if not sees_who_answered(self.user, latest_round):
+                # Anonymous: a reader sees only the answers of the units they lead.
+                responses = responses.filter(unit__leads=self.user)
+            satisfaction_rows = [
+                {"unit": unit, "recommend": recommend, "group": recommend_group(recommend)}
+                for unit, recommend in responses.filter(recommend__isnull=False)
+                .order_by("unit__name")
+                .values_list("unit__name", "recommend")
+            ]
             voids = [
                 row
-                for row in stakeholder_queries.voids_in_round(self.user, latest_round)
+                for row in stakeholder_queries.voids_in_round(self.user, latest_round, readable)
                 if row["category_code"] == category.code
             ]
-        top_units = [u for u in self.unit_spend if u["business_unit__code"] in weights][:3]
         return {
             "weights_source": source,
-            "combined": [(driver, combined[driver]) for driver in drivers],
+            "combined": (
+                [(driver, combined[driver]) for driver in drivers] if combined_shown else []
+            ),
+            "combined_withheld": bool(weights) and not combined_shown,
             # Drivers as rows: eight drivers fit down a card, not across it; beside the
-            # combination, the largest buyers' own weights.
+            # combination, the largest buyers' own weights (those the user may read).
             "top_units": top_units,
             "driver_rows": [
                 {
                     "driver": driver,
-                    "combined": combined[driver],
+                    "combined": combined[driver] if combined_shown else None,
                     "weights": [
                         weights[unit["business_unit__code"]].get(driver) for unit in top_units
                     ],

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
-DAYS_IN_YEAR = 365
 
 # The three kinds of money a plan promises, kept apart everywhere, and the three measures the
 # savings tracker sets side by side.
@@ -34,20 +33,43 @@ DEFAULT_STAGE_PROBABILITIES = {
 
 
 def prorate(amount, start: datetime.date, end: datetime.date, year: int) -> Decimal:
-    """The part of `amount` that falls in fiscal `year`: amount ÷ min(days in the period, 365)
-    × days of the period inside the year, rounded to cents (issue 5). Both dates count. A
-    period longer than a year treats `amount` as the annual figure, so no year gets more.
+    """The part of `amount` that falls in fiscal `year`, to cents. Both dates count.
+
+    A period of up to a year (365 days, or 366 when it spans a 29 February) spreads exactly its
+    amount: each day is amount ÷ days of the period (issue 13). Each part is then the rounded
+    running total at the year's end less the rounded running total at the end of the year
+    before, so the parts add up to the amount: the cents lost rounding one year are found in
+    the next.
+
+    A longer period treats `amount` as the figure for a year: each day is amount ÷ the days of
+    its own fiscal year, so a whole year, leap or not, gets exactly the amount.
 
     200,000 over 2024-04-01..2025-03-31 (365 days) gives 200,000 / 365 × 275 = 150,684.93 in
-    2024 and 200,000 / 365 × 90 = 49,315.07 in 2025."""
+    2024 and 200,000 − 150,684.93 = 49,315.07 in 2025; 100,000 over 2028 (366 days) gives
+    100,000.00 in 2028."""
     if end < start:
         raise ValueError("The period ends before it starts.")
     days = (end - start).days + 1
-    first = max(start, datetime.date(year, 1, 1))
-    last = min(end, datetime.date(year, 12, 31))
-    inside = max((last - first).days + 1, 0)
-    share = Decimal(amount) * inside / min(days, DAYS_IN_YEAR)
-    return share.quantize(CENT, rounding=ROUND_HALF_UP)
+    year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if days > _one_year_from(start):
+        inside = max((min(end, year_end) - max(start, year_start)).days + 1, 0)
+        share = Decimal(amount) * inside / ((year_end - year_start).days + 1)
+        return share.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def spread_through(day: datetime.date) -> Decimal:
+        counted = min(max((day - start).days + 1, 0), days)
+        return (Decimal(amount) * counted / days).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    return spread_through(year_end) - spread_through(year_start - datetime.timedelta(days=1))
+
+
+def _one_year_from(start: datetime.date) -> int:
+    """Days from `start` to the same date a year later: 366 when a 29 February lies between."""
+    try:
+        next_year = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February: a year later is 1 March
+        next_year = datetime.date(start.year + 1, 3, 1)
+    return (next_year - start).days
 
 
 def stage_probabilities(overrides: dict | None = None) -> dict:

@@ -6,6 +6,7 @@ recorded in the plan's history (PlanEvent); an edit to an approved plan sends it
 Who may do what is decided before these are called (workbench.permissions); which workflow move
 follows which is plans.alignment's."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from plans.models import (
     StageProbability,
 )
 from suppliers.models import SupplierIdea
+from workbench.permissions import may_change_supplier
 
 PLAN_FIELDS = (
     "title",
@@ -197,18 +199,24 @@ def plan_snapshot(*, plan) -> dict:
     }
 
 
-def plan_transition(*, plan, action: str, roles: set, by) -> CategoryPlan:
+def plan_transition(*, plan, action: str, roles: set, by, seen_version: int) -> CategoryPlan:
     """Submit, withdraw, return, approve, start or close the plan, as someone playing `roles`
-    (see plans.alignment.TRANSITIONS). Approving keeps a copy of the plan as approved. Raises
-    alignment.TransitionRefused, changing nothing, when the move is not allowed."""
+    (see plans.alignment.TRANSITIONS), from a page that showed the plan at `seen_version`.
+    Approving keeps a copy of the plan as approved. Raises StaleSave, changing nothing, when the
+    plan was changed or moved since that page was loaded (the CPO must not approve a target
+    they never saw, nor withdraw and approve cross); alignment.TransitionRefused when the move
+    is not allowed."""
     with transaction.atomic():
-        # Two people moving the same plan at once: the second is judged on where the first
-        # left it.
-        plan.status, plan.revision, plan.version = (
-            CategoryPlan.objects.select_for_update()
-            .values_list("status", "revision", "version")
-            .get(pk=plan.pk)
-        )
+        # Two people moving the same plan at once: the second waits for the first's lock, then
+        # finds the version moved on and is refused.
+        current = CategoryPlan.objects.select_for_update().get(pk=plan.pk)
+        if current.version != seen_version:
+            raise StaleSave(
+                current,
+                planning.stale_changes(plan.events.select_related("by")[:30], seen_version),
+            )
+        # The plan as stored is what moves and what an approval copies.
+        plan = current
         target = alignment.next_status(plan.status, action, roles)
         if action == "submit" and not plan.initiatives.exists():
             raise alignment.TransitionRefused(
@@ -306,7 +314,12 @@ def _current_impacts(initiative) -> dict:
 def initiative_create(*, plan, form, by, source_contract=None, source_idea=None) -> Initiative:
     """An initiative on the plan from a validated InitiativeForm, perhaps started from a
     contract or a supplier's idea (which is then accepted). An approved plan goes back to
-    review."""
+    review. Accepting the idea is a change to its supplier: `by` must be allowed to make it."""
+    if source_idea and not may_change_supplier(by, source_idea.supplier):
+        raise ValidationError(
+            "Only the manager of a category this supplier sells in, or an administrator, may "
+            "accept its idea."
+        )
     with transaction.atomic():
         initiative = form.save(commit=False)
         initiative.plan = plan

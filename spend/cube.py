@@ -137,15 +137,18 @@ def spend_by_top_category(period: Period) -> list[dict]:
     return sorted(rows, key=lambda row: row["spend"], reverse=True)
 
 
-def _subtree_aggregate(expression, output_field, period_filter: Q):
-    """A scalar subquery over the summary rows of the outer category's subtree."""
-    rows = SpendSummary.objects.filter(period_filter, category__path__startswith=OuterRef("path"))
+def _subtree_aggregate(expression, output_field, period_filter: Q, rows=None):
+    """A scalar subquery over the summary rows (all, or `rows`) of the outer category's
+    subtree."""
+    rows = SpendSummary.objects.all() if rows is None else rows
+    rows = rows.filter(period_filter, category__path__startswith=OuterRef("path"))
     return Subquery(rows.order_by().values(value=Func(expression, **output_field)).values("value"))
 
 
-def with_subtree_spend(categories, period: Period):
+def with_subtree_spend(categories, period: Period, rows=None):
     """Annotate categories with spend over their whole subtree: this period, the previous one,
-    and the number of suppliers this period. One query however many categories or lines."""
+    and the number of suppliers this period. One query however many categories or lines.
+    `rows` narrows the summary rows summed (a reader's own units, say)."""
     sum_of = {"function": "SUM", "output_field": MONEY}
     count_distinct = {
         "function": "COUNT",
@@ -154,15 +157,15 @@ def with_subtree_spend(categories, period: Period):
     }
     return categories.annotate(
         spend=Coalesce(
-            _subtree_aggregate(F("spend"), sum_of, _in(period)), ZERO, output_field=MONEY
+            _subtree_aggregate(F("spend"), sum_of, _in(period), rows), ZERO, output_field=MONEY
         ),
         previous_spend=Coalesce(
-            _subtree_aggregate(F("spend"), sum_of, _in(period, previous=True)),
+            _subtree_aggregate(F("spend"), sum_of, _in(period, previous=True), rows),
             ZERO,
             output_field=MONEY,
         ),
         supplier_count=Coalesce(
-            _subtree_aggregate(F("supplier_id"), count_distinct, _in(period)), 0
+            _subtree_aggregate(F("supplier_id"), count_distinct, _in(period), rows), 0
         ),
     )
 

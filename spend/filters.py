@@ -2,7 +2,9 @@
 
 `?category=PK.PRI&unit=MFG&supplier=42&start=2025-11&end=2026-10`: a category takes its whole
 subtree (`category=unclassified` takes the lines without one), the period runs from the first
-day of the start month to the last day of the end month.
+day of the start month to the last day of the end month. Months and ids are read by
+workbench.params, so a month out of any calendar or an id too long for the database is reported
+beside the filters like any other value that makes no sense.
 """
 
 from urllib.parse import urlencode
@@ -13,14 +15,10 @@ from categories.models import Category
 from spend.cube import CubeFilter, latest_period, month_end, month_start
 from stakeholders.models import BusinessUnit
 from suppliers.models import Supplier
+from workbench.params import MonthField, RecordIdField
 
 UNCLASSIFIED = "unclassified"
 PARAMETERS = ("category", "unit", "supplier", "start", "end")
-
-
-class MonthField(forms.DateField):
-    input_formats = ["%Y-%m"]
-    default_error_messages = {"invalid": "Enter a month as YYYY-MM, e.g. 2026-03."}
 
 
 class CubeFilterForm(forms.Form):
@@ -31,7 +29,7 @@ class CubeFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "There is no business unit with that code."},
     )
-    supplier = forms.ModelChoiceField(
+    supplier = RecordIdField(
         Supplier.objects.all(),
         required=False,
         error_messages={"invalid_choice": "There is no such supplier."},

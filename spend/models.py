@@ -237,7 +237,9 @@ class ImportJob(models.Model):
         (QUEUED, "Queued"),
         (RUNNING, "Importing"),
         (STORED, "Stored"),
-        (REJECTED, "Refused: rows with errors"),
+        # Refused for rows with errors, or as a whole (no lines, already imported, too large):
+        # the job's message says which.
+        (REJECTED, "Refused"),
         (FAILED, "Failed"),
         (UNDONE, "Undone"),
     ]
@@ -272,6 +274,11 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker's sign of life while it runs the job (and the time it was queued before): a
+    # job whose heartbeat stops is failed by `spend.importing.sweeping` and may be retried.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Times a worker began the job.")
+    task_id = models.CharField(max_length=64, blank=True, help_text="The queued task's id.")
 
     class Meta:
         db_table = "categories_importjob"

@@ -3,8 +3,13 @@ reviewing fuzzy supplier matches, classifying unclassified spend and the rules t
 the next imports, monthly FX rates, and a category owner's Kraljic scores. Reading, validating
 and storing a file is spend.importing's."""
 
-from django.db import transaction
+from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from spend.importing.storing import ImportRefused
 from spend.importing.tasks import import_spend_file
 from spend.models import (
     ClassificationRule,
@@ -17,6 +22,7 @@ from spend.models import (
 from spend.summary import refresh_spend_summary
 from suppliers.models import Supplier, SupplierAlias
 from suppliers.names import normalise
+from workbench.permissions import may_replace_classification_rule
 
 
 def _upsert(model, lookup: dict, values: dict, *, exclude=()):
@@ -32,7 +38,16 @@ def _upsert(model, lookup: dict, values: dict, *, exclude=()):
 
 def _enqueue(job: ImportJob):
     # After the commit, so the worker never picks up a job it cannot see yet.
-    transaction.on_commit(lambda: import_spend_file.enqueue(job.pk))
+    transaction.on_commit(lambda: _enqueued(job))
+
+
+def _enqueued(job: ImportJob):
+    task = import_spend_file.enqueue(job.pk)
+    # The task's id lets the sweep tell a job still waiting for a worker from one whose worker
+    # took it and died (spend.importing.heartbeat); queueing counts as its first sign of life.
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.QUEUED).update(
+        task_id=str(task.id)[:64], heartbeat_at=timezone.now()
+    )
 
 
 def import_job_map(
@@ -83,6 +98,25 @@ def import_job_store_valid_rows(*, job: ImportJob):
         _enqueue(job)
 
 
+def import_job_retry(*, job: ImportJob):
+    """Queue a failed job again from the file kept when it was uploaded, with its mapping: no
+    need to upload it again. ImportRefused when the job did not fail or its file is gone."""
+    if job.status != ImportJob.FAILED or job.mapping_id is None:
+        raise ImportRefused("Only a failed import whose columns were mapped can be retried.")
+    if not Path(job.stored_path).is_file():
+        raise ImportRefused(
+            "The uploaded file is no longer kept on the server: upload it again to import it."
+        )
+    with transaction.atomic():
+        job.status = ImportJob.QUEUED
+        job.message = ""
+        job.rows_done = 0
+        job.finished_at = None
+        job.heartbeat_at = timezone.now()
+        job.save()  # no full_clean: as in import_job_map
+        _enqueue(job)
+
+
 def supplier_alias_confirm(*, alias: SupplierAlias):
     """The fuzzy match was right: the spelling stays an alias of its supplier."""
     alias.confirmed = True
@@ -115,16 +149,36 @@ def supplier_alias_split(*, alias: SupplierAlias) -> Supplier:
     return supplier
 
 
+def _refuse_taking_over(lookup: dict, category, by):
+    """Refuse, under the row lock, to point another owner's rule at `category`: the check is on
+    the rule being changed, not only on the category it would then give."""
+    held = (
+        # Only the rule's row: PostgreSQL locks no row on the nullable side of an outer join.
+        ClassificationRule.objects.select_for_update(of=("self",))
+        .filter(**lookup)
+        .select_related("category__owner", "supplier")
+        .order_by()
+        .first()
+    )
+    if held and held.category_id != category.pk and not may_replace_classification_rule(by, held):
+        owner = held.category.owner
+        whose = f"{owner.get_full_name() or owner.username}'s" if owner else "another"
+        raise ValidationError(
+            f"The rule for {held.supplier or held.gl_account or held.keyword} already classifies "
+            f"into {held.category.code} {held.category.name}, {whose} category: ask its owner or "
+            "an administrator to change it."
+        )
+
+
 def spend_classify(*, category, supplier_ids: list[int], by) -> int:
     """Give the suppliers' unclassified lines the category, and remember a supplier rule so the
-    next imports do the same. The number of lines classified."""
+    next imports do the same. The number of lines classified. A supplier whose rule gives
+    another owner's category is refused (ValidationError) and nothing is changed."""
     with transaction.atomic():
         for supplier_id in supplier_ids:
-            _upsert(
-                ClassificationRule,
-                {"kind": ClassificationRule.SUPPLIER, "supplier_id": supplier_id},
-                {"category": category, "created_by": by},
-            )
+            lookup = {"kind": ClassificationRule.SUPPLIER, "supplier_id": supplier_id}
+            _refuse_taking_over(lookup, category, by)
+            _upsert(ClassificationRule, lookup, {"category": category, "created_by": by})
         changed = SpendLine.objects.filter(
             category__isnull=True, supplier_id__in=supplier_ids
         ).update(category=category)
@@ -137,6 +191,7 @@ def classification_rule_save(*, kind: str, value: str, category, by) -> Classifi
     `category`."""
     field = "gl_account" if kind == ClassificationRule.GL_ACCOUNT else "keyword"
     with transaction.atomic():
+        _refuse_taking_over({"kind": kind, field: value}, category, by)
         return _upsert(
             ClassificationRule,
             {"kind": kind, field: value},
@@ -144,7 +199,10 @@ def classification_rule_save(*, kind: str, value: str, category, by) -> Classifi
         )
 
 
-def classification_rule_delete(*, rule: ClassificationRule):
+def classification_rule_delete(*, rule: ClassificationRule, by):
+    """Remove a rule; only its category's owner or an administrator may (ValidationError)."""
+    if not may_replace_classification_rule(by, rule):
+        raise ValidationError("Only the category's owner or an administrator may remove it.")
     rule.delete()
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/<int:pk>/sheet/", imports.import_sheet, name="import_sheet"),
     path("imports/<int:pk>/store-valid/", imports.import_store_valid, name="import_store_valid"),
     path("imports/<int:pk>/undo/", imports.import_undo, name="import_undo"),
+    path("imports/<int:pk>/retry/", imports.import_retry, name="import_retry"),
     path("imports/supplier-matches/", imports.supplier_matches, name="supplier_matches"),
     path("imports/unclassified/", imports.unclassified, name="unclassified"),
     path("imports/fx-rates/", imports.exchange_rates, name="exchange_rates"),

@@ -35,6 +35,21 @@ class Priorities:
     def consistent(self) -> bool:
         return self.cr <= CONSISTENCY_LIMIT
 
+    @property
+    def cr_shown(self) -> str:
+        return shown_ratio(self.cr)
+
+
+def shown_ratio(cr: float, limit: float = CONSISTENCY_LIMIT) -> str:
+    """The consistency ratio to two decimals, or as many more (up to six) as it takes to read
+    on the same side of `limit` as the verdict: 0.1006 is "0.101", not "0.10" beside "above
+    0.10"."""
+    for digits in range(2, 7):
+        text = f"{cr:.{digits}f}"
+        if (float(text) <= limit) == (cr <= limit):
+            return text
+    return text
+
 
 @dataclass(frozen=True)
 class Disagreement:

@@ -10,7 +10,7 @@ from categories.models import Category
 from categories.tree import ancestor_paths
 from spend import cube
 from spend.models import SpendSummary
-from stakeholders import ahp, satisfaction
+from stakeholders import ahp, disclosure, satisfaction
 from stakeholders.models import (
     BusinessUnit,
     EngagementEntry,
@@ -170,11 +170,33 @@ def answer_states(survey_round, units=None):
     return rows
 
 
-def voids_in_round(user, survey_round) -> list[dict]:
-    """The voids of one round that `user` may read, in a fixed number of queries."""
+def answer_disclosure(user, survey_round, readable=None) -> disclosure.Disclosure:
+    """Which of the round's categories `user` may see figures of, keyed by category id: in an
+    anonymous round, for anyone who does not read every answer, the categories table of the
+    answers they may read goes through disclosure.suppress; otherwise everything is shown."""
+    if not survey_round.anonymous or reads_every_answer(user):
+        return disclosure.everything_shown()
+    readable = readable_responses(user) if readable is None else readable
+    counts = recommend_counts(readable.filter(round=survey_round), "category_id")
+    return disclosure.suppress({row["category_id"]: row["responses"] for row in counts})
+
+
+# In an anonymous round a void says only which kind it is: its score or the driver named would
+# match it to the unit's stated priorities or to another page.
+ANONYMOUS_DETRACTOR = "would not recommend procurement (a detractor)"
+ANONYMOUS_UNHAPPY = "unhappy on the driver it values most"
+
+
+def voids_in_round(user, survey_round, readable=None) -> list[dict]:
+    """The voids of one round that `user` may read, in a fixed number of queries. In an
+    anonymous round, for anyone who does not read every answer, a category whose figures are
+    withheld (answer_disclosure) shows no void, and a void names neither unit, score nor driver,
+    in an order that carries nothing but category and kind. `readable` is readable_responses(user)
+    when the caller has it already."""
     anonymous = survey_round.anonymous and not reads_every_answer(user)
+    readable = readable_responses(user) if readable is None else readable
     responses = list(
-        submitted(readable_responses(user).filter(round=survey_round)).values(
+        submitted(readable.filter(round=survey_round)).values(
             "id",
             "unit_id",
             "unit__name",
@@ -184,6 +206,9 @@ def voids_in_round(user, survey_round) -> list[dict]:
             "recommend",
         )
     )
+    if anonymous:
+        shown = answer_disclosure(user, survey_round, readable)
+        responses = [r for r in responses if shown.shows(r["category_id"])]
     ratings: dict = {}
     for response_id, driver, importance, level in SurveyRating.objects.filter(
         response_id__in=[r["id"] for r in responses]
@@ -205,24 +230,32 @@ def voids_in_round(user, survey_round) -> list[dict]:
         unhappy = {d: rated[d][1] for d in top if d in rated}
         if not satisfaction.is_void(response["recommend"], list(unhappy.values())):
             continue
-        reasons = []
-        if satisfaction.recommend_group(response["recommend"]) == "detractor":
-            reasons.append(f"detractor (recommend {response['recommend']} of 10)")
-        reasons += [
-            f"satisfaction {level} on {driver}, which it weights highest"
-            for driver, level in sorted(unhappy.items())
-            if level is not None and level <= satisfaction.VOID_SATISFACTION
-        ]
+        detractor = (
+            response["recommend"] is not None
+            and satisfaction.recommend_group(response["recommend"]) == "detractor"
+        )
+        if anonymous:
+            unit, recommend = "Withheld (anonymous round)", None
+            reason = ANONYMOUS_DETRACTOR if detractor else ANONYMOUS_UNHAPPY
+        else:
+            unit, recommend = response["unit__name"], response["recommend"]
+            reasons = [f"detractor (recommend {recommend} of 10)"] if detractor else []
+            reasons += [
+                f"satisfaction {level} on {driver}, which it weights highest"
+                for driver, level in sorted(unhappy.items())
+                if level is not None and level <= satisfaction.VOID_SATISFACTION
+            ]
+            reason = "; ".join(reasons)
         rows.append(
             {
-                "unit": "Withheld (anonymous round)" if anonymous else response["unit__name"],
+                "unit": unit,
                 "category": response["category__name"],
                 "category_code": response["category__code"],
-                "recommend": response["recommend"],
-                "reason": "; ".join(reasons),
+                "recommend": recommend,
+                "reason": reason,
             }
         )
-    return sorted(rows, key=lambda r: (r["category"], r["unit"]))
+    return sorted(rows, key=lambda r: (r["category"], r["unit"], r["reason"]))
 
 
 def answers_owed(user, today) -> int:
@@ -295,14 +328,32 @@ NOT_ANSWERED_COLUMNS = [
 ]
 
 
+def not_answered_by_category(rows) -> list[dict]:
+    """How many units have not submitted an answer yet per category, of how many asked (rows
+    of answer_states): the not-answered list of an anonymous round for readers who may not see
+    which units, by category name."""
+    counts: dict = {}
+    for row in rows:
+        count = counts.setdefault(row["category"].name, {"not_answered": 0, "asked": 0})
+        count["asked"] += 1
+        count["not_answered"] += row["state"] != "submitted"
+    return [{"category": name, **count} for name, count in sorted(counts.items())]
+
+
+NOT_ANSWERED_COUNT_COLUMNS = [
+    Column("Category", "category"),
+    Column("Not answered yet", "not_answered"),
+    Column("Units asked", "asked"),
+]
+
+
 # --- A round's results -------------------------------------------------------------------------
 
 
-def _nps_row(label, counts, anonymous) -> dict:
+def _nps_row(label, counts, shown) -> dict:
     result = satisfaction.NetPromoterScore(
         counts["promoters"], counts["passives"], counts["detractors"]
     )
-    shown = satisfaction.may_show(result.responses, anonymous)
     return {"label": label, "nps": result, "shown": shown}
 
 
@@ -310,8 +361,11 @@ class RoundResults:
     """The figures of one round's results as `user` may read them: NPS overall, by category and
     by unit; importance and satisfaction per driver; trends across rounds; the comments. Each
     is read when first asked for, so the comment search and each export read only what they
-    show. In an anonymous round a reader who does not read every answer sees only figures over
-    satisfaction.MIN_RESPONDENTS answers, and no unit names."""
+    show. In an anonymous round a reader who does not read every answer sees no unit names and
+    only what stakeholders.disclosure lets through: no category over fewer than
+    disclosure.MIN_RESPONDENTS answers, no overall figure once a category is withheld (it would
+    give the withheld ones by subtraction), no driver over fewer answers, and comments without
+    scores, in the order of their text."""
 
     def __init__(self, user, survey_round):
         self.survey_round = survey_round
@@ -323,14 +377,27 @@ class RoundResults:
         self.so_far = self.readable.filter(round__opens_on__lte=survey_round.opens_on)
 
     @cached_property
+    def _category_counts(self) -> list[dict]:
+        return recommend_counts(self.responses, "category__name", "category_id")
+
+    @cached_property
+    def disclosed(self) -> disclosure.Disclosure:
+        """Which categories (by id), and whether the overall figure, the reader may see."""
+        if not self.anonymous:
+            return disclosure.everything_shown()
+        return disclosure.suppress(
+            {row["category_id"]: row["responses"] for row in self._category_counts}
+        )
+
+    @cached_property
     def overall(self) -> dict:
-        return _nps_row("All answers", recommend_counts(self.responses), self.anonymous)
+        return _nps_row("All answers", recommend_counts(self.responses), self.disclosed.total_shown)
 
     @cached_property
     def by_category(self) -> list[dict]:
         return [
-            _nps_row(row["category__name"], row, self.anonymous)
-            for row in recommend_counts(self.responses, "category__name")
+            _nps_row(row["category__name"], row, self.disclosed.shows(row["category_id"]))
+            for row in self._category_counts
         ]
 
     @cached_property
@@ -338,7 +405,7 @@ class RoundResults:
         if self.anonymous:
             return []
         return [
-            _nps_row(row["unit__name"], row, self.anonymous)
+            _nps_row(row["unit__name"], row, True)
             for row in recommend_counts(self.responses, "unit__name")
         ]
 
@@ -353,7 +420,9 @@ class RoundResults:
 
     @cached_property
     def drivers(self) -> list[dict]:
-        """Mean importance and satisfaction per driver, with its quadrant and weighted gap."""
+        """Mean importance and satisfaction per driver, with its quadrant and weighted gap. A
+        driver's row is not a sum of others and no total is shown, so the threshold alone
+        protects it."""
         return [
             {
                 "driver": row["driver__name"],
@@ -375,13 +444,23 @@ class RoundResults:
     @cached_property
     def nps_trend(self) -> list[dict]:
         """NPS of this round and the earlier ones, oldest first, leaving out a round whose
-        figure is withheld (each round keeps its own anonymity)."""
-        per_round = {row["round"]: row for row in recommend_counts(self.so_far, "round")}
+        overall figure is withheld (each round keeps its own anonymity, with the same rule as
+        its own overall figure)."""
+        per_round: dict = {}
+        for row in recommend_counts(self.so_far, "round", "category_id"):
+            per_round.setdefault(row["round"], []).append(row)
         trend = []
         for r in SurveyRound.objects.filter(pk__in=per_round).order_by("opens_on"):
-            row = _nps_row(r.name, per_round[r.pk], r.anonymous and not self.reads_everything)
-            if row["shown"]:
-                trend.append({"round": r.name, "score": row["nps"].score})
+            rows = per_round[r.pk]
+            if r.anonymous and not self.reads_everything:
+                cells = {row["category_id"]: row["responses"] for row in rows}
+                if not disclosure.suppress(cells).total_shown:
+                    continue
+            total = {
+                key: sum(row[key] for row in rows)
+                for key in ("promoters", "passives", "detractors")
+            }
+            trend.append({"round": r.name, "score": satisfaction.NetPromoterScore(**total).score})
         return trend
 
     @cached_property
@@ -401,17 +480,15 @@ class RoundResults:
 
     def comments(self, search: str = ""):
         """Submitted answers with a comment (mentioning `search`, when given), by category and
-        unit."""
+        unit. In an anonymous round only those on categories whose figures are shown, in the
+        order of their text: the order of units or of answering would say who wrote which."""
         comments = submitted(self.responses).exclude(comment="").select_related("unit", "category")
         if search:
             comments = comments.filter(comment__icontains=search)
-        comments = comments.order_by("category__name", "unit__name")
-        if self.anonymous:
-            # A comment on a category few units answered about would say who wrote it.
-            comments = comments.filter(
-                category__name__in=[row["label"] for row in self.by_category if row["shown"]]
-            )
-        return comments
+        if not self.anonymous:
+            return comments.order_by("category__name", "unit__name")
+        withheld = self.disclosed.withheld
+        return comments.exclude(category_id__in=withheld).order_by("comment", "category__name")
 
 
 NPS_COLUMNS = [
@@ -435,10 +512,16 @@ DRIVER_COLUMNS = [
 
 
 def comment_columns(anonymous: bool) -> list[Column]:
-    """The comments table; in an anonymous round the unit is left blank."""
+    """The comments table; in an anonymous round without unit or recommend score, which
+    together with the not-answered list would map each comment to its unit."""
+    if anonymous:
+        return [
+            Column("Category", lambda comment: comment.category.name),
+            Column("Comment", "comment"),
+        ]
     return [
         Column("Category", lambda comment: comment.category.name),
-        Column("Unit", lambda comment: "" if anonymous else comment.unit.name),
+        Column("Unit", lambda comment: comment.unit.name),
         Column("Recommend", "recommend"),
         Column("Comment", "comment"),
     ]

@@ -3,10 +3,11 @@ performance quadrants, weighted gaps, voids, the anonymity rule and service-agre
 
 from dataclasses import dataclass
 
+from stakeholders.disclosure import MIN_RESPONDENTS
+
 PROMOTER_FROM = 9  # 9-10 recommend
 DETRACTOR_UP_TO = 6  # 0-6 detract; 7-8 are passive
 SCALE_MIDPOINT = 3  # importance and satisfaction are rated 1..5
-MIN_RESPONDENTS = 3  # anonymous rounds: no figure over fewer responses
 VOID_SATISFACTION = 2  # satisfaction at or below this on the top driver is a void
 
 

@@ -79,8 +79,9 @@ def supplier_filter_from(params) -> SupplierFilter:
     )
 
 
-def supplier_table(filters: SupplierFilter, period, suppliers=None):
-    """Suppliers with their spend and number of categories over the period, largest first."""
+def supplier_table(filters: SupplierFilter, period, suppliers=None, units=None):
+    """Suppliers with their spend and number of categories over the period, largest first;
+    `units` (None: every unit) narrows the spend to those units' (a unit lead's own)."""
     suppliers = Supplier.objects.all() if suppliers is None else suppliers
     if filters.query:
         suppliers = suppliers.filter(
@@ -103,6 +104,8 @@ def supplier_table(filters: SupplierFilter, period, suppliers=None):
             spend=Value(Decimal(0), output_field=cube.MONEY), category_count=Value(0)
         ).order_by("name")
     in_period = SpendSummary.objects.filter(month__range=(period.start, period.end))
+    if units is not None:
+        in_period = in_period.filter(business_unit__in=units)
     if filters.category:
         suppliers = suppliers.filter(
             pk__in=in_period.filter(category__path__startswith=filters.category.path).values(

@@ -140,6 +140,21 @@ def readable_responses(user):
     return responses.filter(unit__leads=user)
 
 
+def reads_units_one_by_one(user, category: Category) -> bool:
+    """Whether the user reads each unit's priorities, survey answers and spend about
+    `category` unit by unit: the CPO, administrators and whoever owns the category or one above
+    it. Anyone else reads only their own units' (units_led_by) and, of the others, only
+    aggregates over at least stakeholders.disclosure.MIN_UNITS units."""
+    if reads_every_answer(user):
+        return True
+    if category.owner_id == user.pk:
+        return True
+    if not has_role(user, CATEGORY_MANAGER):
+        return False
+    owned = Category.objects.filter(owner=user).values_list("path", flat=True)
+    return any(category.path.startswith(path) for path in owned)
+
+
 def may_read_results(user) -> bool:
     """Survey results, voids and who has not answered a round yet are for procurement."""
     return is_procurement(user)
@@ -213,6 +228,37 @@ def undoable_import_job_for_user(request, pk: int):
     if not may_undo_import(request.user, job):
         raise PermissionDenied("Only an administrator or the person who imported it may undo it.")
     return job
+
+
+def may_retry_import(user, job) -> bool:
+    """Retrying a failed import is for those who may undo it: administrators and the person
+    who imported it."""
+    return may_undo_import(user, job)
+
+
+def retryable_import_job_for_user(request, pk: int):
+    job = import_job_for_user(request, pk)
+    if not may_retry_import(request.user, job):
+        raise PermissionDenied("Only an administrator or the person who imported it may retry it.")
+    return job
+
+
+def changeable_import_job_for_user(request, pk: int):
+    """An import whose sheet, mapping or stored rows the user may decide: the person who
+    uploaded it, or an administrator (the same people who may undo it)."""
+    job = import_job_for_user(request, pk)
+    if not may_undo_import(request.user, job):
+        raise PermissionDenied(
+            "Only the person who uploaded this file, or an administrator, may decide how it is "
+            "imported."
+        )
+    return job
+
+
+def may_replace_classification_rule(user, rule) -> bool:
+    """A rule already held for a keyword, GL account or supplier is its category owner's: another
+    manager may not point it at their own category (nor remove it)."""
+    return rule is None or may_change_category(user, rule.category)
 
 
 # --- Suppliers: records, segments, plans, scorecards, contracts -------------------------------
@@ -297,6 +343,52 @@ def readable_unit_rows(user, rows):
     if is_procurement(user):
         return rows
     return rows.filter(business_unit__leads=user)
+
+
+# --- Spend by unit and by supplier -------------------------------------------------------------
+# Procurement reads every unit's spend. A unit lead reads their own units' spend line by line
+# and, of the other units, at most one total over at least OTHER_UNITS_MINIMUM of them: fewer
+# and the total would be one unit's figure (or two, which each of them can subtract).
+# Pages, htmx sections, exports and charts all read spend through these, never around them.
+
+OTHER_UNITS_MINIMUM = 3
+
+
+def reads_every_units_spend(user) -> bool:
+    return is_procurement(user)
+
+
+def readable_spend(user, rows):
+    """Spend summary rows or spend lines the user may read one unit at a time."""
+    return readable_unit_rows(user, rows)
+
+
+def spend_units_for(user):
+    """The units whose spend the user reads, or None for every unit (procurement)."""
+    if reads_every_units_spend(user):
+        return None
+    return units_led_by(user)
+
+
+def readable_spend_by_unit(user, rows: list[dict]) -> list[dict]:
+    """Rows of spend per unit (keys business_unit, business_unit__name, spend, ...) as the user
+    may see them: procurement every row; anyone else their own units' rows and one "Other
+    units" row when it sums at least OTHER_UNITS_MINIMUM other units."""
+    if reads_every_units_spend(user):
+        return rows
+    own = set(units_led_by(user).values_list("pk", flat=True))
+    shown = [row for row in rows if row["business_unit"] in own]
+    others = [row for row in rows if row["business_unit"] not in own and row["spend"]]
+    if len(others) >= OTHER_UNITS_MINIMUM:
+        shown.append(
+            {
+                "business_unit": None,
+                "business_unit__code": "",
+                "business_unit__name": f"Other units ({len(others)})",
+                "spend": sum(row["spend"] for row in others),
+            }
+        )
+    return shown
 
 
 def rating_units(user, supplier: Supplier):

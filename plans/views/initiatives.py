@@ -14,9 +14,11 @@ from plans.forms import InitiativeForm, RealisedForm, active_drivers, with_versi
 from plans.models import CategoryPlan
 from spend import cube
 from suppliers.models import Contract, SupplierIdea
+from workbench import params
 from workbench.permissions import (
     editable_initiative_for_user,
     editable_plan_for_user,
+    editable_supplier_part,
     may_change_category,
     may_change_plan,
     require_procurement,
@@ -65,14 +67,12 @@ def initiative_create(request, pk):
 def _source_of(request):
     """The contract or supplier idea named in the address (?contract= or ?idea=), if any."""
     contract = idea = None
-    if request.GET.get("contract", "").isdigit():
-        contract = get_object_or_404(
-            Contract.objects.select_related("supplier"), pk=request.GET["contract"]
-        )
-    if request.GET.get("idea", "").isdigit():
-        idea = get_object_or_404(
-            SupplierIdea.objects.select_related("supplier"), pk=request.GET["idea"]
-        )
+    if contract_id := params.record_id(request.GET, "contract"):
+        contract = get_object_or_404(Contract.objects.select_related("supplier"), pk=contract_id)
+    if idea_id := params.record_id(request.GET, "idea"):
+        # Starting from an idea accepts it: the same right as changing its status on the
+        # supplier's page, checked on the idea's supplier, not only on the plan.
+        idea = editable_supplier_part(request, SupplierIdea, idea_id)
     return contract, idea
 
 

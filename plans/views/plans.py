@@ -18,16 +18,18 @@ from openpyxl import Workbook
 from categories.models import Category
 from plans import charts, services
 from plans import queries as planning
-from plans.alignment import ACTION_LABELS, TransitionRefused
+from plans.alignment import ACTION_LABELS, TransitionRefused, allowed_actions
 from plans.forms import (
     EndorsementForm,
     ObjectiveFormSet,
     PlanForm,
     SavingsWeightForm,
     StageProbabilityForm,
+    TransitionForm,
     with_version,
 )
 from plans.models import CategoryPlan
+from workbench import params
 from workbench.charts import figure_html
 from workbench.exports import (
     EXPORT_FORMATS,
@@ -71,7 +73,8 @@ def plan_list(request):
     """Every plan the user may read, with its initiatives' money and conflicts; exportable."""
     require_plan_reader(request)
     status = request.GET.get("status", "")
-    year = request.GET.get("year", "")
+    year = params.year(request.GET, "year")
+    year = str(year) if year else ""
     category = Category.objects.filter(code=request.GET.get("category", "")).first()
     plans_shown = planning.plans_with_figures(
         readable_plans(request.user), status=status, year=year, category=category
@@ -259,11 +262,31 @@ def plan_edit(request, pk):
 @require_POST
 def plan_transition(request, pk, action):
     """Submit, withdraw, return, approve, start or close: who may do which is in
-    plans.alignment.TRANSITIONS."""
+    plans.alignment.TRANSITIONS. A button pressed on a page loaded before the plan last changed
+    is refused with what changed, so nobody approves (or withdraws) a plan they have not seen."""
     plan, _ = plan_for_user(request, pk)
+    form = TransitionForm(request.POST)
+    # Without the version (a page from before it was carried, a hand-made request) there is no
+    # telling what the person saw: everything recorded is shown and they press again.
+    seen = form.cleaned_data["version"] if form.is_valid() else 0
+    roles = plan_roles(request.user, plan)
     try:
         plan = services.plan_transition(
-            plan=plan, action=action, roles=plan_roles(request.user, plan), by=request.user
+            plan=plan, action=action, roles=roles, by=request.user, seen_version=seen
+        )
+    except services.StaleSave as refused:
+        current = refused.current
+        return render(
+            request,
+            "plans/plan_transition_stale.html",
+            {
+                "plan": current,
+                "stale": refused.changes,
+                "stale_move": ACTION_LABELS.get(action, action),
+                "action": action,
+                "may_retry": action in allowed_actions(current.status, roles),
+            },
+            status=409,
         )
     except TransitionRefused as refusal:
         messages.error(request, str(refusal))

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,10 +13,97 @@ import pyarrow as pa
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t", "|")
+# The longest cell an import reads as text: Python's csv module stops at this length by
+# default. A longer header cell refuses the file; a longer data cell is a row error.
+LONGEST_CELL = 131_072
+# Control characters no cell may hold (PostgreSQL refuses NUL in text): C0 but tab, LF, CR; DEL.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class UnreadableFile(ValueError):
     """The file as a whole cannot be imported; the message says why in the user's words."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a file an import takes, checked before any of it is parsed: a workbook is a
+    zip whose few hundred kilobytes can unpack to gigabytes or to millions of empty rows.
+    The defaults are the settings IMPORT_MAX_FILE_BYTES, IMPORT_MAX_UNPACKED_BYTES and
+    IMPORT_MAX_ROWS (see `spend.importing.storing.import_limits`)."""
+
+    file_bytes: int = 200 * 1024 * 1024
+    unpacked_bytes: int = 200 * 1024 * 1024
+    # Excel's own maximum: no sheet saved by Excel has more.
+    rows: int = 1_048_576
+
+
+def _size(count: int) -> str:
+    """1.2 GB, 200 MB, 340 KB: sizes as a person reads them (powers of 1024, as Windows shows)."""
+    for unit, power in (("GB", 3), ("MB", 2), ("KB", 1)):
+        if count >= 1024**power:
+            return f"{count / 1024**power:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{count} bytes"
+
+
+def check_size(data: bytes, file_name: str, limits: Limits, count_rows: bool = True):
+    """UnreadableFile, naming the limit, when the file is larger than an import takes. A
+    workbook's unpacked size comes from its zip directory, its rows from a scan of the sheets'
+    XML that stops at the limit (`count_rows`); nothing is extracted or parsed."""
+    advice = "Save the sheet as CSV or split it."
+    if len(data) > limits.file_bytes:
+        raise UnreadableFile(
+            f"This file is {_size(len(data))}; the most an import takes is "
+            f"{_size(limits.file_bytes)}. Split it, by month for instance."
+        )
+    if not data.startswith(ZIP_MAGIC):
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # read_table says the workbook is unreadable
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.unpacked_bytes:
+        raise UnreadableFile(
+            f"This workbook unpacks to {_size(unpacked)}; the most an import takes is "
+            f"{_size(limits.unpacked_bytes)}. {advice}"
+        )
+    if not count_rows:
+        return
+    for member in members:
+        if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+            rows = _rows_in_sheet(archive, member, limits.rows)
+            if rows > limits.rows:
+                raise UnreadableFile(
+                    f"This workbook has a sheet of more than {limits.rows:,} rows; the most an "
+                    f"import takes is {limits.rows:,}. {advice}"
+                )
+
+
+def _rows_in_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int) -> int:
+    """How many rows a sheet's XML holds, or the highest row number it names if that is more
+    (a reader fills the gap with empty rows); stops as soon as it passes `limit`. Row tags are
+    found by their literal text, which takes a second for 100 MB: the sheet's namespace prefix
+    (`<x:row` in some exports) is read from its root element first."""
+    rows = highest = 0
+    with archive.open(member) as sheet:
+        text = sheet.read(1 << 20)
+        root = re.search(rb"<(\w+:)?worksheet\b", text)
+        prefix = (root.group(1) or b"") if root else b""
+        tag = b"<" + prefix + b"row"
+        numbers = re.compile(re.escape(tag) + rb'\s[^>]*?\br="(\d+)"')
+        while text:
+            cut = text.rfind(b"<")  # a tag cut in two waits for the next piece
+            if cut > 0:
+                text, carry = text[:cut], text[cut:]
+            else:
+                carry = b""
+            rows += text.count(tag + b" ") + text.count(tag + b">") + text.count(tag + b"/")
+            highest = max(highest, max(map(int, numbers.findall(text)), default=0))
+            if max(rows, highest) > limit:
+                break
+            text = carry + sheet.read(1 << 20) if carry or text else b""
+    return max(rows, highest)
 
 
 @dataclass
@@ -40,7 +128,10 @@ def content_kind(data: bytes, file_name: str) -> str:
                 "Save it from Excel as .xlsx or as CSV and upload it again."
             )
         return "xlsx"
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    # Binary files (and UTF-16 text) are full of NUL bytes; a stray one in a cell of a CSV
+    # file is a row error naming the cell (validation.cell_problem).
+    if head.count(b"\x00") * 100 > len(head):
         raise UnreadableFile(
             f"{file_name} is not a CSV text file (it holds binary data). "
             "Upload a CSV or an Excel .xlsx file."
@@ -105,18 +196,48 @@ def _read_csv(data: bytes) -> Table:
     if first_line is None:
         raise UnreadableFile("The file has no header row and no data: nothing to import.")
     handle.seek(0)
+    # The csv module's own limit would stop the reading at the first cell longer than
+    # LONGEST_CELL, leaving the rows after it unread; the file's size is capped (Limits), so
+    # each cell is read whole and a long one becomes a row error naming its row and column.
+    csv.field_size_limit(max(csv.field_size_limit(), len(data) + 1))
     reader = csv.reader(handle, delimiter=sniff_delimiter(first_line))
     headers = None
     for cells in reader:
         if not _is_blank(cells):
             headers = [cell.strip() for cell in cells]
             break
+    _check_headers(headers or [])
 
     def rows():
         for cells in reader:
             yield reader.line_num, cells
 
     return Table(headers, _clean_rows(rows(), headers), max(data.count(b"\n") - 1, 1))
+
+
+def _check_headers(headers: list[str]):
+    """A header row is short plain text; one that is not means this is not a spend export."""
+    for number, header in enumerate(headers, start=1):
+        if len(header) > LONGEST_CELL:
+            raise UnreadableFile(
+                f"The header of column {number} is {len(header):,} characters long; the most a "
+                f"cell may hold is {LONGEST_CELL:,}. Is this the export of spend lines?"
+            )
+        if match := CONTROL_CHARACTERS.search(header):
+            raise UnreadableFile(
+                f"The header of column {number} holds a control character "
+                f"({visible(match.group())}), which no column name may hold. Remove it and "
+                "upload the file again."
+            )
+
+
+def visible(text: str) -> str:
+    """Control characters shown as their Unicode pictures (NUL as ␀), so a cell holding one can
+    be shown, stored and named in a message."""
+    return CONTROL_CHARACTERS.sub(
+        lambda match: "\u2421" if match.group() == "\x7f" else chr(0x2400 + ord(match.group())),
+        text,
+    )
 
 
 def _excel_text(value) -> str:
@@ -183,6 +304,7 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None = None) -> Table:
     number, headers = _first_row(values)
     if headers is None:
         raise UnreadableFile(f"The workbook's sheet {sheet!r} is empty: nothing to import.")
+    _check_headers(headers)
 
     def rows():
         for offset, row in enumerate(values, start=number + 1):
@@ -197,10 +319,20 @@ def _read_xlsx(data: bytes, file_name: str, sheet: str | None = None) -> Table:
     )
 
 
-def read_table(data: bytes, file_name: str, sheet: str | None = None) -> Table:
-    """The file's header and its non-blank rows; UnreadableFile when it is not a spreadsheet.
-    For a workbook, the named sheet, else the one that looks most like spend lines."""
-    if content_kind(data, file_name) == "xlsx":
+def read_table(
+    data: bytes,
+    file_name: str,
+    sheet: str | None = None,
+    limits: Limits = Limits(),  # noqa: B008 (frozen)
+    count_rows: bool = True,
+) -> Table:
+    """The file's header and its non-blank rows; UnreadableFile when it is not a spreadsheet
+    or is larger than `limits` (`count_rows=False`: the workbook's rows were counted when it
+    was uploaded). For a workbook, the named sheet, else the one that looks most like spend
+    lines."""
+    kind = content_kind(data, file_name)
+    check_size(data, file_name, limits, count_rows=count_rows)
+    if kind == "xlsx":
         table = _read_xlsx(data, file_name, sheet)
     else:
         table = _read_csv(data)

@@ -36,16 +36,18 @@ from spend.importing.columnar import (
     check_columns,
     lines_from_tuples,
 )
+from spend.importing.heartbeat import STORING_MESSAGE, beating
 from spend.importing.lines import Rules, stored_lines, summary_rows
 from spend.importing.mapping import MappingSpec, mapping_problems
 from spend.importing.matching import FUZZY, NEW, match_suppliers
-from spend.importing.reading import UnreadableFile, content_kind, read_table
+from spend.importing.reading import Limits, UnreadableFile, content_kind, read_table, visible
 from spend.importing.validation import (
     LINE_COLUMNS,
     UNASSIGNED_UNIT,
     Reference,
     column_indexes,
     key,
+    shown_value,
     validate_rows,
 )
 from spend.importing.writing import timed, write_batch_lines, write_rows
@@ -79,10 +81,26 @@ def earlier_batch(digest: str):
     return ImportBatch.objects.filter(content_hash=digest).select_related("job").first()
 
 
+def import_limits() -> Limits:
+    """How large a file an import takes (spend.importing.reading.Limits), from the settings."""
+    defaults = Limits()
+    return Limits(
+        file_bytes=getattr(settings, "IMPORT_MAX_FILE_BYTES", defaults.file_bytes),
+        unpacked_bytes=getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", defaults.unpacked_bytes),
+        rows=getattr(settings, "IMPORT_MAX_ROWS", defaults.rows),
+    )
+
+
+NO_LINES = "The file has a header but no lines: nothing to import."
+
+
 def save_upload(data: bytes, file_name: str, user) -> ImportJob:
     """Keep the uploaded bytes under var/imports and open a job waiting for its mapping.
-    Refuses an unreadable file or one already imported, before anything is kept."""
-    table = read_table(data, file_name)
+    Refuses an unreadable file, one larger than an import takes, one with a header and no
+    lines, or one already imported, before anything is kept."""
+    table = read_table(data, file_name, limits=import_limits())
+    if next(table.rows, None) is None:
+        raise ImportRefused(NO_LINES)
     digest = content_hash(data)
     if batch := earlier_batch(digest):
         raise ImportRefused(duplicate_message(batch))
@@ -111,7 +129,14 @@ def duplicate_message(batch: ImportBatch) -> str:
 
 def job_table(job: ImportJob, sheet: str = ""):
     """The job's file as a table: for a workbook, `sheet` or else the sheet chosen."""
-    return read_table(Path(job.stored_path).read_bytes(), job.file_name, sheet or job.sheet or None)
+    # Its rows were counted when it was uploaded; the cheap checks of its size stay.
+    return read_table(
+        Path(job.stored_path).read_bytes(),
+        job.file_name,
+        sheet or job.sheet or None,
+        limits=import_limits(),
+        count_rows=False,
+    )
 
 
 def choose_sheet(job: ImportJob, sheet: str):
@@ -125,7 +150,7 @@ def sample_rows(job: ImportJob, count: int = 20) -> list[list[str]]:
     table = job_table(job)
     rows = []
     for _, cells in table.rows:
-        rows.append(cells)
+        rows.append(list(map(visible, cells)))  # a NUL in a cell is shown as ␀
         if len(rows) == count:
             break
     return rows
@@ -157,6 +182,7 @@ def load_reference() -> Reference:
 
 
 def _progress(job: ImportJob, **fields):
+    fields["heartbeat_at"] = timezone.now()  # each report of progress is a sign of life
     for name, value in fields.items():
         setattr(job, name, value)
     ImportJob.objects.filter(pk=job.pk).update(**fields)
@@ -167,19 +193,25 @@ def _finish(job: ImportJob, status: str, message: str = "", **fields):
     return job
 
 
+def refuse_job(job: ImportJob, reason: str) -> ImportJob:
+    """Refuse a job as a whole, before it is queued: its file can no longer be read."""
+    return _finish(job, ImportJob.REJECTED, reason)
+
+
 def run_job(job_id: int) -> ImportJob:
     """Run one job to its end; never raises for bad files (the job says what went wrong)."""
     job = ImportJob.objects.select_related("mapping", "created_by").get(pk=job_id)
     if job.finished:
         return job
-    _progress(job, status=ImportJob.RUNNING, rows_done=0, message="")
+    _progress(job, status=ImportJob.RUNNING, rows_done=0, message="", attempts=job.attempts + 1)
     seconds = {}
     try:
-        with timed(seconds, "check"), _no_cycle_collection():
-            checked = _check(job)
-        if job.status == ImportJob.RUNNING:
-            _progress(job, message="Every row checked; storing the lines in one transaction.")
-            _store(job, checked, seconds)
+        with beating(job.pk):
+            with timed(seconds, "check"), _no_cycle_collection():
+                checked = _check(job)
+            if job.status == ImportJob.RUNNING:
+                _progress(job, message=STORING_MESSAGE)
+                _store(job, checked, seconds)
     except (UnreadableFile, ImportRefused) as refusal:
         _finish(job, ImportJob.REJECTED, str(refusal))
     except Exception as error:  # the job page must say it failed, whatever the cause
@@ -209,7 +241,7 @@ def _check(job: ImportJob) -> CheckedLines:
     data = Path(job.stored_path).read_bytes()
     if batch := earlier_batch(job.content_hash):
         raise ImportRefused(duplicate_message(batch))
-    table = read_table(data, job.file_name, job.sheet or None)
+    table = read_table(data, job.file_name, job.sheet or None, limits=import_limits())
     if job.mapping is None:
         raise ImportRefused("Confirm the column mapping first.")
     spec = spec_of(job.mapping)
@@ -252,10 +284,17 @@ def _check_row_by_row(job: ImportJob, table, spec, reference) -> CheckedLines:
             error_count += len(result.errors)
             if len(errors) < ERRORS_KEPT:
                 errors.extend(
-                    {"row": e.row, "column": e.column, "value": e.value, "problem": e.problem}
+                    {
+                        "row": e.row,
+                        "column": e.column,
+                        "value": shown_value(e.value),
+                        "problem": e.problem,
+                    }
                     for e in result.errors
                 )
-            rejected_writer.writerow([number, *cells, "; ".join(e.problem for e in result.errors)])
+            # Kept as text PostgreSQL can store, to be corrected and uploaded again.
+            problems = "; ".join(e.problem for e in result.errors)
+            rejected_writer.writerow([number, *map(visible, cells), problems])
         parts.append(lines_from_tuples(checked.lines, LINE_COLUMNS))
         for supplier_key, name in checked.suppliers.items():
             suppliers.setdefault(supplier_key, name)
@@ -276,7 +315,7 @@ def _check_row_by_row(job: ImportJob, table, spec, reference) -> CheckedLines:
         rejected_rows=rejected.getvalue() if error_count else "",
     )
     if rows_seen - skipped == 0:
-        raise ImportRefused("The file has a header but no data rows: nothing to import.")
+        raise ImportRefused(NO_LINES)
     if error_count and not job.store_valid_rows:
         _finish(
             job,

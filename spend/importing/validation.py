@@ -17,6 +17,7 @@ from spend.importing.parsing import (
     parse_currency,
     parse_date,
 )
+from spend.importing.reading import CONTROL_CHARACTERS, LONGEST_CELL, visible
 from suppliers.names import normalise
 
 TOTAL_WORDS = ("total", "grand total", "sum", "subtotal", "sub-total")
@@ -101,6 +102,28 @@ def column_indexes(headers: list[str], spec: MappingSpec) -> dict:
     return {name: headers.index(header) for name, header in spec.columns.items() if header}
 
 
+def cell_problem(text: str) -> str:
+    """What makes a cell unusable in any field, or "": longer than a cell may be, or holding a
+    control character (PostgreSQL stores no NUL; the others are never meant in a ledger)."""
+    if len(text) > LONGEST_CELL:
+        return (
+            f"the cell is {len(text):,} characters long; the most a cell may hold is "
+            f"{LONGEST_CELL:,}"
+        )
+    if match := CONTROL_CHARACTERS.search(text):
+        return (
+            f"the cell holds a control character ({visible(match.group())} at character "
+            f"{match.start() + 1}), which no spend field may hold: remove it"
+        )
+    return ""
+
+
+def shown_value(text: str, length: int = 80) -> str:
+    """A cell as an error shows it: control characters made visible, a long cell cut short."""
+    text = visible(text[: length + 1])
+    return text if len(text) <= length else f"{text[:length]}…"
+
+
 def is_total_row(cells: list[str], indexes: dict) -> bool:
     """A summary line at the foot of an export: no date, and a cell saying it is a total."""
     date_index = indexes.get("date")
@@ -123,8 +146,15 @@ def validate_row(
     errors = []
 
     def error(name, problem):
-        errors.append(RowError(number, spec.columns.get(name, ""), cell(name), problem))
+        errors.append(
+            RowError(number, spec.columns.get(name, ""), shown_value(cell(name)), problem)
+        )
 
+    for name, text in values.items():
+        if problem := cell_problem(text):
+            error(name, problem)
+    if errors:  # such a cell would only add errors about what it seems to say
+        return RowResult(errors=errors)
     date = amount = currency = None
     try:
         date = _parse_date(cell("date"), spec.date_format)
@@ -242,6 +272,12 @@ def validate_rows(
     blank = ("",) * count
     column = dict.fromkeys(FIELDS_BY_NAME, blank)
     column.update(zip(names, zip(*picked, strict=True), strict=True))
+    slow = set()
+    for name in names:
+        # A whole column at once: one search through its text, one pass over its lengths.
+        values = column[name]
+        if CONTROL_CHARACTERS.search("\t".join(values)) or max(map(len, values)) > LONGEST_CELL:
+            slow.update(index for index, value in enumerate(values) if cell_problem(value))
 
     dates = {}
     for text in set(column["date"]):
@@ -271,7 +307,6 @@ def validate_rows(
     unit_values = list(map(units.get, column["business_unit"]))
     plain = list(map(PLAIN_AMOUNT.match, column["amount"]))
 
-    slow = set()
     for values in (date_values, currency_values, supplier_values, unit_values, plain):
         if None in values:
             slow.update(index for index, value in enumerate(values) if value is None)

@@ -13,6 +13,7 @@ from spend import charts, concentration, cube
 from spend.filters import UNCLASSIFIED, cube_filter_from, query_of
 from stakeholders.models import BusinessUnit
 from suppliers.models import Supplier
+from workbench import params
 from workbench.charts import figure_html
 from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import require_procurement
@@ -308,7 +309,7 @@ def cube_lines(request):
         )
     totals = cube.totals(cube_filter)
     page = _CountedPaginator(lines, LINES_PER_PAGE, totals["lines"]).get_page(
-        request.GET.get("page")
+        params.page_number(request.GET)
     )
     context = {
         "cube": cube_filter,

@@ -24,12 +24,14 @@ from spend.forms import (
     RuleForm,
     UploadForm,
 )
+from spend.importing.heartbeat import sweep_stalled_jobs
 from spend.importing.mapping import FIELDS, propose_mapping
 from spend.importing.rates import parse_rates
 from spend.importing.reading import UnreadableFile
 from spend.importing.storing import (
     ImportRefused,
     choose_sheet,
+    refuse_job,
     sample_rows,
     save_upload,
     undo_batch,
@@ -38,10 +40,13 @@ from spend.models import ClassificationRule, ColumnMapping, ExchangeRate, Import
 from suppliers.models import SupplierAlias
 from workbench.exports import EXPORT_FORMATS, Column, export_response, export_table
 from workbench.permissions import (
+    changeable_import_job_for_user,
     import_job_for_user,
     may_change_category,
+    may_retry_import,
     may_undo_import,
     require_importer,
+    retryable_import_job_for_user,
     undoable_import_job_for_user,
 )
 
@@ -102,6 +107,7 @@ def import_list(request):
             form.add_error("file", str(refusal))
         else:
             return redirect(job)
+    sweep_stalled_jobs()  # no import shows "Importing" after its worker died
     jobs = ImportJob.objects.select_related("created_by", "batch", "mapping")
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
@@ -141,8 +147,15 @@ def _mapping_initial(job: ImportJob) -> dict:
 def import_job(request, pk):
     """One import: the mapping step, then its progress, then its result."""
     job = import_job_for_user(request, pk)
+    if request.method == "POST":
+        job = changeable_import_job_for_user(request, pk)
     if job.status == ImportJob.WAITING_FOR_MAPPING:
-        return _confirm_mapping(request, job)
+        try:
+            return _confirm_mapping(request, job)
+        except UnreadableFile as refusal:  # a file kept before today's limits, for one
+            job = refuse_job(job, str(refusal))
+    if not job.finished and sweep_stalled_jobs(job_ids=[job.pk]):
+        job.refresh_from_db()
     if request.htmx and request.GET.get("progress"):
         if job.finished:
             return HttpResponseClientRedirect(job.get_absolute_url())
@@ -154,6 +167,7 @@ def import_job(request, pk):
             "job": job,
             "cube_url": cube_url(),
             "may_undo": may_undo_import(request.user, job),
+            "may_retry": may_retry_import(request.user, job),
             "errors": job.errors[:100],
         },
     )
@@ -204,7 +218,7 @@ def import_rejected(request, pk):
 @require_POST
 def import_sheet(request, pk):
     """Read another sheet of the uploaded workbook before its columns are mapped."""
-    job = import_job_for_user(request, pk)
+    job = changeable_import_job_for_user(request, pk)
     sheet = request.POST.get("sheet", "")
     if job.status != ImportJob.WAITING_FOR_MAPPING or sheet not in job.sheets:
         messages.error(request, "Choose one of the workbook's sheets before mapping its columns.")
@@ -219,7 +233,7 @@ def import_sheet(request, pk):
 @require_POST
 def import_store_valid(request, pk):
     """The explicit choice: store the valid rows of a refused file, keep the rejected ones."""
-    job = import_job_for_user(request, pk)
+    job = changeable_import_job_for_user(request, pk)
     if job.status != ImportJob.REJECTED or not job.error_count or job.mapping is None:
         messages.error(request, "Only a file refused for row errors can store its valid rows.")
         return redirect(job)
@@ -235,6 +249,17 @@ def import_undo(request, pk):
         return redirect(job)
     removed = undo_batch(job)
     messages.success(request, f"Import #{job.pk} undone: {removed} lines removed.")
+    return redirect(job)
+
+
+@require_POST
+def import_retry(request, pk):
+    """Queue a failed import again from the file kept on the server, with its mapping."""
+    job = retryable_import_job_for_user(request, pk)
+    try:
+        services.import_job_retry(job=job)
+    except ImportRefused as refusal:
+        messages.error(request, str(refusal))
     return redirect(job)
 
 
@@ -277,15 +302,19 @@ def unclassified(request):
         elif not supplier_ids:
             form.add_error(None, "Tick at least one supplier.")
         else:
-            changed = services.spend_classify(
-                category=category, supplier_ids=supplier_ids, by=request.user
-            )
-            messages.success(
-                request,
-                f"{changed} lines of {len(supplier_ids)} supplier(s) classified as {category}; "
-                "the next imports will do the same.",
-            )
-            return redirect("spend:unclassified")
+            try:
+                changed = services.spend_classify(
+                    category=category, supplier_ids=supplier_ids, by=request.user
+                )
+            except ValidationError as refusal:
+                form.add_error(None, refusal.messages)
+            else:
+                messages.success(
+                    request,
+                    f"{changed} lines of {len(supplier_ids)} supplier(s) classified as "
+                    f"{category}; the next imports will do the same.",
+                )
+                return redirect("spend:unclassified")
     rows = queries.unclassified_by_supplier()
     if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
         return export_table(
@@ -340,10 +369,11 @@ def classification_rules(request):
         rule = get_object_or_404(
             ClassificationRule.objects.select_related("category"), pk=request.POST["delete"]
         )
-        if not may_change_category(request.user, rule.category):
-            messages.error(request, "Only the category's owner or an administrator may remove it.")
+        try:
+            services.classification_rule_delete(rule=rule, by=request.user)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
         else:
-            services.classification_rule_delete(rule=rule)
             messages.success(request, f"Rule removed: {rule}.")
         return redirect("spend:classification_rules")
     if request.method == "POST" and form.is_valid():

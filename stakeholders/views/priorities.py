@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from categories.models import Category
 from spend import cube
-from stakeholders import ahp, charts, queries, services
+from stakeholders import ahp, charts, disclosure, queries, services
 from stakeholders.forms import PairwiseForm, PointsForm, judgement_text
 from stakeholders.models import Priority, ValueDriver
 from stakeholders.priorities import combined_weights, disagreements
@@ -18,6 +18,7 @@ from workbench.permissions import (
     editable_unit_for_user,
     may_change_unit,
     may_compare_unit_priorities,
+    reads_units_one_by_one,
     require_procurement,
     visible_units,
 )
@@ -160,15 +161,20 @@ def _save(user, unit, category, method, form, check):
 
 def category_priorities(request, code):
     """Each unit's weights for a category beside the spend-weighted combination, with the
-    drivers on which units disagree strongly."""
+    drivers on which units disagree strongly. Unit by unit for those who read this category's
+    units one by one (its owner, the CPO, administrators); anyone else in procurement sees the
+    combination alone, and only over at least disclosure.MIN_UNITS units."""
     require_procurement(request)
     category = get_object_or_404(Category, code=code)
     period = cube.latest_period()
-    by_unit = queries.unit_weights(category)
+    everyone = queries.unit_weights(category)
+    one_by_one = reads_units_one_by_one(request.user, category)
+    by_unit = everyone if one_by_one else {}
+    combined_shown = one_by_one or disclosure.may_show_aggregate(len(everyone))
     spend_rows = cube.spend_by_unit(cube.subtree_rows(category), period) if period else []
     spend = {row["business_unit__code"]: row["spend"] for row in spend_rows}
     unit_names = {row["business_unit__code"]: row["business_unit__name"] for row in spend_rows}
-    combined = combined_weights(by_unit, spend)
+    combined = combined_weights(everyone, spend) if combined_shown else {}
     drivers = [d.name for d in ValueDriver.objects.filter(name__in=combined)] or []
     total_spend = sum(spend.get(unit, 0) for unit in by_unit)
     units = [
@@ -185,16 +191,16 @@ def category_priorities(request, code):
         combined_row = {
             "code": "",
             "name": "Combined",
-            "spend": total_spend,
+            "spend": total_spend if one_by_one else "",
             "weights": [combined[d] for d in drivers],
         }
         return export_table(
             request.GET["format"],
             f"priorities-{category.code}",
             queries.unit_priority_columns(drivers),
-            [*units, combined_row],
+            [*units, combined_row] if combined_shown and everyone else units,
         )
-    group = queries.group_judgement(category, _drivers())
+    group = queries.group_judgement(category, _drivers()) if one_by_one else None
     flagged = disagreements(by_unit)
     flagged_drivers = {spread.driver for spread in flagged}
     rows = [
@@ -213,6 +219,8 @@ def category_priorities(request, code):
         "drivers": drivers,
         "units": units,
         "rows": rows,
+        "one_by_one": one_by_one,
+        "withheld": bool(everyone) and not combined_shown,
         "group": group,
         "disagreements": flagged,
         "chart": (

@@ -18,6 +18,7 @@ from workbench.permissions import (
     require_results_reader,
     require_round_organiser,
     round_for_user,
+    sees_who_answered,
 )
 
 
@@ -52,7 +53,10 @@ def round_create(request):
 
 
 def round_detail(request, pk):
-    """For a unit lead, their to-do list in this round; for procurement, who has not answered."""
+    """For a unit lead, their to-do list in this round; for procurement, who has not answered.
+    In an anonymous round only those who read every answer see which units have not answered;
+    other procurement readers see how many per category, since the names beside the results
+    would say who answered."""
     survey_round = round_for_user(request, pk)
     today = _today()
     follows_up = may_read_results(request.user)
@@ -67,15 +71,23 @@ def round_detail(request, pk):
     if follows_up:
         everyone = queries.answer_states(survey_round, survey_round.units.prefetch_related("leads"))
         outstanding = [row for row in everyone if row["state"] != "submitted"]
+        names_units = sees_who_answered(request.user, survey_round)
+        if names_units:
+            columns, rows = queries.NOT_ANSWERED_COLUMNS, outstanding
+        else:
+            columns, rows = (
+                queries.NOT_ANSWERED_COUNT_COLUMNS,
+                queries.not_answered_by_category(everyone),
+            )
         if request.GET.get("format") in EXPORT_FORMATS:
             return export_table(
-                request.GET["format"],
-                f"not-answered-{survey_round.pk}",
-                queries.NOT_ANSWERED_COLUMNS,
-                outstanding,
+                request.GET["format"], f"not-answered-{survey_round.pk}", columns, rows
             )
         context.update(
-            outstanding=outstanding,
+            names_units=names_units,
+            outstanding=outstanding if names_units else [],
+            outstanding_count=len(outstanding),
+            by_category=[] if names_units else rows,
             expected=len(everyone),
             submitted=len(everyone) - len(outstanding),
         )
@@ -143,7 +155,7 @@ def response_edit(request, pk, code, category_code):
 def round_results(request, pk):
     """NPS overall, by unit and by category; importance-performance; weighted gaps; trend across
     rounds; searchable comments. A category manager reads their own categories; in an anonymous
-    round they see only figures over at least three responses and no unit names."""
+    round they see what stakeholders.disclosure lets through and no unit names."""
     require_results_reader(request)
     survey_round = round_for_user(request, pk)
     results = queries.RoundResults(request.user, survey_round)
@@ -212,5 +224,11 @@ def voids(request):
     return render(
         request,
         "stakeholders/voids.html",
-        {"rounds": rounds, "round": chosen, "rows": rows},
+        {
+            "rounds": rounds,
+            "round": chosen,
+            "rows": rows,
+            "anonymous": chosen is not None and not sees_who_answered(request.user, chosen),
+            "min_respondents": satisfaction.MIN_RESPONDENTS,
+        },
     )

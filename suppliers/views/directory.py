@@ -15,11 +15,14 @@ from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import (
     may_see_supplier_aliases,
     may_see_supplier_tab,
+    readable_spend,
+    readable_spend_by_unit,
     readable_suppliers,
     readable_unit_rows,
     require_supplier_reader,
     require_supplier_tab,
     sees_whole_supplier_page,
+    spend_units_for,
     supplier_access,
 )
 
@@ -39,7 +42,9 @@ def supplier_list(request):
     require_supplier_reader(request)
     period = cube.latest_period()
     filters = queries.supplier_filter_from(request.GET)
-    suppliers = queries.supplier_table(filters, period, readable_suppliers(request.user))
+    suppliers = queries.supplier_table(
+        filters, period, readable_suppliers(request.user), spend_units_for(request.user)
+    )
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS:
         return export_table(
@@ -97,12 +102,14 @@ def _overview(request, supplier):
     context = {"period": period}
     if period is None:
         return context
-    lines = readable_unit_rows(request.user, cube.spend_rows(supplier=supplier))
+    lines = readable_spend(request.user, cube.spend_rows(supplier=supplier))
     by_category = cube.spend_by_leaf_category(lines, period)
     context.update(
         spend=sum(row["spend"] for row in by_category),
         categories=by_category,
-        units=cube.spend_by_unit(lines, period),
+        units=readable_spend_by_unit(
+            request.user, cube.spend_by_unit(cube.spend_rows(supplier=supplier), period)
+        ),
         trend_chart=panels.monthly_trend_chart(lines, period),
         aliases=list(supplier.aliases.all()[:20]) if may_see_supplier_aliases(request.user) else [],
         decisions=list(supplier.segment_decisions.select_related("set_by")[:3]),

@@ -32,10 +32,12 @@ def test_prorate_short_period_divides_by_its_own_days():
 
 
 def test_prorate_long_period_treats_amount_as_annual():
-    # Two years: amount ÷ 365 per day; 2025 has 365 days → the full 365,000, and the leap
-    # year 2024 (366 days) → 366,000.
+    # Two years: each day is the amount ÷ the days of its own year, so each whole year gets
+    # the amount, the leap year 2024 too (it got 366,000 before issue 13), and half of 2026
+    # (181 of its 365 days) gets 181/365 of it.
     assert savings.prorate(365_000, D(2024, 1, 1), D(2025, 12, 31), 2025) == Decimal("365000.00")
-    assert savings.prorate(365_000, D(2024, 1, 1), D(2025, 12, 31), 2024) == Decimal("366000.00")
+    assert savings.prorate(365_000, D(2024, 1, 1), D(2025, 12, 31), 2024) == Decimal("365000.00")
+    assert savings.prorate(365_000, D(2025, 1, 1), D(2026, 6, 30), 2026) == Decimal("181000.00")
 
 
 def test_prorate_refuses_a_backwards_period():

@@ -10,6 +10,7 @@ from django.urls import reverse
 from plans import queries as planning
 from plans.models import CategoryPlan, RealisedSaving, StageProbability
 from tests.plans.plan_builders import add_initiative, make_plan
+from tests.plans.test_plan_workflow import move
 
 D = datetime.date
 
@@ -107,7 +108,7 @@ def test_plan_form_opened_before_a_submit_is_refused_and_says_so(client, company
 
     opened = plan_data(plan)
     client.force_login(company_with_spend.manager)
-    client.post(reverse("plans:plan_transition", args=[plan.pk, "submit"]))
+    move(client, plan, "submit")
     response = client.post(reverse("plans:plan_edit", args=[plan.pk]), opened)
     page = response.content.decode()
     assert "Not saved" in page and "Submit for review" in page
@@ -117,9 +118,9 @@ def test_plan_form_opened_before_a_submit_is_refused_and_says_so(client, company
 def test_owner_withdraws_and_cpo_returns(client, company_with_spend, plan):
     CategoryPlan.objects.filter(pk=plan.pk).update(status="in_review")
     client.force_login(company_with_spend.manager)
-    client.post(reverse("plans:plan_transition", args=[plan.pk, "withdraw"]))
+    move(client, plan, "withdraw")
     assert CategoryPlan.objects.get(pk=plan.pk).status == "draft"
     CategoryPlan.objects.filter(pk=plan.pk).update(status="in_review")
     client.force_login(company_with_spend.cpo)
-    client.post(reverse("plans:plan_transition", args=[plan.pk, "return"]))
+    move(client, plan, "return")
     assert CategoryPlan.objects.get(pk=plan.pk).status == "draft"

@@ -19,9 +19,14 @@ VIEWS = Path(__file__).resolve().parents[2] / "plans" / "views"
 def test_second_approval_from_a_page_opened_before_the_first_is_refused(company):
     plan = make_plan(company, status=CategoryPlan.IN_REVIEW)
     first_page, second_page = CategoryPlan.objects.get(pk=plan.pk), plan
-    services.plan_transition(plan=first_page, action="approve", roles={"cpo"}, by=company.cpo)
-    with pytest.raises(TransitionRefused):
-        services.plan_transition(plan=second_page, action="approve", roles={"cpo"}, by=company.cpo)
+    seen = plan.version
+    services.plan_transition(
+        plan=first_page, action="approve", roles={"cpo"}, by=company.cpo, seen_version=seen
+    )
+    with pytest.raises(services.StaleSave):
+        services.plan_transition(
+            plan=second_page, action="approve", roles={"cpo"}, by=company.cpo, seen_version=seen
+        )
     assert PlanVersion.objects.filter(plan=plan).count() == 1
     assert PlanEvent.objects.filter(plan=plan).count() == 1
 
@@ -30,7 +35,9 @@ def test_submitting_without_initiatives_changes_nothing(company):
     plan = make_plan(company)
     plan.initiatives.all().delete()
     with pytest.raises(TransitionRefused, match="Add at least one initiative"):
-        services.plan_transition(plan=plan, action="submit", roles={"owner"}, by=company.manager)
+        services.plan_transition(
+            plan=plan, action="submit", roles={"owner"}, by=company.manager, seen_version=1
+        )
     plan.refresh_from_db()
     assert (plan.status, plan.version) == (CategoryPlan.DRAFT, 1)
 

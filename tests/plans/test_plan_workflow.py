@@ -19,7 +19,9 @@ def plan(company_with_spend):
 
 
 def move(client, plan, action):
-    return client.post(reverse("plans:plan_transition", args=[plan.pk, action]))
+    """Press the button on a plan page loaded just now."""
+    seen = CategoryPlan.objects.get(pk=plan.pk).version
+    return client.post(reverse("plans:plan_transition", args=[plan.pk, action]), {"version": seen})
 
 
 def status(plan):

@@ -59,10 +59,11 @@ SUPPLIERS = [
     "Müller & Söhne GmbH, Berlin",
     "acme\u3000widgets",
 ]
-# Text a description may hold: separators, quotes, line breaks, backslashes, accents, and the
-# control characters Python's strip() removes and Unicode does not call whitespace.
+# Text a description may hold: separators, quotes, line breaks, backslashes, accents, and a
+# space Unicode calls one and the csv module does not. (Control characters such as \x1c are row
+# errors: tests/spend/test_import_limits.py.)
 TEXT = st.text(
-    alphabet=st.sampled_from([*"ab ,;\"'\n\r\t\\é€😀N", "\x1c", "\x1f", "\u00a0"]),
+    alphabet=st.sampled_from([*"ab ,;\"'\n\r\t\\é€😀N", "\u00a0"]),
     max_size=30,
 )
 

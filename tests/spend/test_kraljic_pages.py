@@ -50,7 +50,7 @@ def test_the_matrix_positions_each_category_from_the_data(client, spend):
     }
     assert positions["IT.HW"].figures.hhi == pytest.approx(5_408.2, abs=0.1)
     page = response.content.decode()
-    assert "js-plotly-plot" in page or "Plotly.newPlot" in page
+    assert 'class="plotly-graph-div" data-figure=' in page
     for words in ("Partner", "Compete the market", "Secure supply", "Simplify and automate"):
         assert words in page
 

@@ -47,7 +47,7 @@ def test_each_results_table_exports(client, answered, table, header, row):
         assert row in text
 
 
-def test_an_anonymous_rounds_comments_export_without_the_unit(client, company_with_spend):
+def test_an_anonymous_rounds_comments_export_without_the_unit_or_score(client, company_with_spend):
     company = company_with_spend
     survey_round = add_survey_round(company, anonymous=True)
     for unit in (company.manufacturing, company.finance):
@@ -65,7 +65,7 @@ def test_an_anonymous_rounds_comments_export_without_the_unit(client, company_wi
     assert "Manufacturing,8,Note on IT" in _csv(client.get(f"{url}?table=comments&format=csv"))
     client.force_login(company.manager)  # owns IT only: two answers, under the three needed
     text = _csv(client.get(f"{url}?table=comments&format=csv"))
-    assert text.strip() == "Category,Unit,Recommend,Comment"
+    assert text.strip() == "Category,Comment"
 
 
 def test_voids_export_the_rows_the_page_shows(client, answered):

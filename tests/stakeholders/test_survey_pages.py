@@ -250,17 +250,21 @@ def test_results_and_voids_queries_do_not_grow_with_answers(
             assert client.get(url).status_code == 200
 
 
-def test_anonymous_round_voids_do_not_name_the_unit_for_category_managers(client, company):
+def test_anonymous_round_voids_name_no_unit_score_or_driver_for_category_managers(client, company):
     survey_round = add_survey_round(company, anonymous=True)
-    _submitted(survey_round, company.manufacturing, company.it, 2)
+    extra = _more_units(2)
+    survey_round.units.add(*extra)
+    for unit, score in zip([company.manufacturing, *extra], [2, 9, 10], strict=True):
+        _submitted(survey_round, unit, company.it, score)
     client.force_login(company.manager)
     rows = client.get(reverse("stakeholders:voids")).context["rows"]
-    assert [(r["unit"], r["category"]) for r in rows] == [
-        ("Withheld (anonymous round)", "IT & telecoms")
+    assert [(r["unit"], r["category"], r["recommend"]) for r in rows] == [
+        ("Withheld (anonymous round)", "IT & telecoms", None)
     ]
+    assert "recommend 2" not in rows[0]["reason"]
     client.force_login(company.cpo)
     rows = client.get(reverse("stakeholders:voids")).context["rows"]
-    assert rows[0]["unit"] == "Manufacturing"
+    assert (rows[0]["unit"], rows[0]["recommend"]) == ("Manufacturing", 2)
 
 
 def test_trends_across_rounds_respect_each_rounds_anonymity(client, company, drivers):
