@@ -36,6 +36,7 @@ from workbench.exports import Column
 from workbench.permissions import (
     plan_roles,
     readable_responses,
+    readable_spend,
     reads_units_one_by_one,
     sees_who_answered,
     units_led_by,
@@ -256,12 +257,33 @@ class PlanPage:
 
         return self._once("figures", make)
 
+    @property
+    def readable_unit_codes(self) -> set:
+        """The units the user reads one by one here (reads_units_one_by_one: all of them for the
+        owner, the CPO and administrators; anyone else the units they lead)."""
+
+        def make():
+            if reads_units_one_by_one(self.user, self.plan.category):
+                spending = {row["business_unit__code"] for row in self.unit_spend}
+                return set(self.weights[0]) | spending
+            return set(units_led_by(self.user).values_list("code", flat=True))
+
+        return self._once("readable_unit_codes", make)
+
+    def readable_rows(self, rows):
+        """Spend summary rows as the user may read them (a unit lead: their own units')."""
+        return readable_spend(self.user, rows)
+
     def baseline(self):
         category, period = self.plan.category, self.period
         if period is None:
             return {"period": None}
-        totals = cube.with_subtree_spend(Category.objects.filter(pk=category.pk), period).get()
-        monthly = cube.monthly_spend(cube.subtree_rows(category), period)
+        totals = cube.with_subtree_spend(
+            Category.objects.filter(pk=category.pk),
+            period,
+            rows=self.readable_rows(cube.spend_rows()),
+        ).get()
+        monthly = cube.monthly_spend(self.readable_rows(cube.subtree_rows(category)), period)
         return {
             "period": period,
             "spend": totals.spend,
@@ -290,10 +312,7 @@ class PlanPage:
         weights, source = self.weights
         category = source or self.plan.category
         spend = {row["business_unit__code"]: row["spend"] for row in self.unit_spend}
-        if reads_units_one_by_one(self.user, self.plan.category):
-            readable_units = set(weights) | set(spend)
-        else:
-            readable_units = set(units_led_by(self.user).values_list("code", flat=True))
+        readable_units = self.readable_unit_codes
         combined = combined_weights(weights, spend)
         combined_shown = set(weights) <= readable_units or disclosure.may_show_aggregate(
             len(weights)
@@ -357,7 +376,8 @@ class PlanPage:
 
     def suppliers(self):
         category, period = self.plan.category, self.period
-        top = cube.top_suppliers(cube.subtree_rows(category), period, 8) if period else []
+        rows = self.readable_rows(cube.subtree_rows(category))
+        top = cube.top_suppliers(rows, period, 8) if period else []
         contracts = (
             Contract.objects.filter(categories__path__startswith=category.path)
             .select_related("supplier")
@@ -372,7 +392,11 @@ class PlanPage:
     def ranking(self):
         figures = self.figures
         live = [f for f in figures if f.rank]
-        conflicts = [(f, c) for f in figures for c in f.conflicts]
+        # A unit's exact weight is for those who read that unit: others learn only that it
+        # weights the driver at the plan's threshold or more, which is what a conflict is.
+        conflicts = [
+            (f, c, c.unit in self.readable_unit_codes) for f in figures for c in f.conflicts
+        ]
         return {
             "figures": figures,
             "conflicts": conflicts,

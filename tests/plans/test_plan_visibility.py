@@ -122,3 +122,21 @@ def test_an_anonymous_rounds_lone_answer_stays_off_the_plan_page(client, company
     assert "recommend 1" not in response.section
     response = _section(client, company.cpo, plan)
     assert [v["unit"] for v in response.context["voids"]] == ["Finance"]
+
+
+def _conflicts(client, user, plan):
+    client.force_login(user)
+    html = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    return html.split('id="conflicts"')[1].split("</div>")[0]
+
+
+def test_a_conflict_shows_the_units_exact_weight_only_to_those_who_read_that_unit(
+    client, company, plan
+):
+    # Manufacturing weights Quality 40 %, and the laptop tender harms it (plan_builders).
+    assert "which it weights 40%" in _conflicts(client, company.manager, plan)
+    assert "which it weights 40%" in _conflicts(client, company.unit_lead, plan)
+    for outsider in (company.other_unit_lead, company.other_manager):
+        shown = _conflicts(client, outsider, plan)
+        assert "MFG loses on <strong>Quality</strong>" in shown
+        assert "40%" not in shown and "which it weights at 20% or more" in shown

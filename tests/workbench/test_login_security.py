@@ -332,7 +332,9 @@ def test_deploy_check_with_production_settings_notes_only_hsts_preload(tmp_path)
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
         env={
-            **os.environ,
+            # Production's environment: not the browser tests' async switch, which they set
+            # for Playwright in this process.
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
             "DEBUG": "0",
             "HTTPS": "1",
             "SECRET_KEY": secrets.token_urlsafe(50),

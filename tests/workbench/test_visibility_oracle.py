@@ -343,10 +343,7 @@ KNOWN_ANSWER_LEAKS = {}
 # Rows where spend still reaches a reader who may not read it, in code outside this change
 # (plans/queries.py and plans/views/plans.py): the plan page and its print show a unit lead the
 # whole category's baseline spend and each unit's spend. Strict: the fix turns these into XPASS.
-KNOWN_SPEND_LEAKS = {
-    "plans:plan_detail-it-plan": "the plan page shows a unit lead every unit's spend",
-    "plans:plan_print-it-plan": "the printed plan shows a unit lead every unit's spend",
-}
+KNOWN_SPEND_LEAKS = {}
 
 
 def _params(known):
