@@ -10,11 +10,16 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spend.models import ImportJob
 from suppliers.models import RelationshipPlan
 from tests.plans.plan_builders import make_plan, plan_args
 from tests.suppliers.builders import supplier_args
-from tests.workbench.test_role_matrix import MATRIX, ROLES, stakeholder_args
+from tests.workbench.test_role_matrix import (
+    MATRIX,
+    ROLES,
+    resolve_args,
+    stakeholder_args,
+    user_for,
+)
 
 # Every name a page reads from its query string (grep request.GET), so each is attacked.
 PARAMETERS = [
@@ -46,18 +51,6 @@ READABLE = [
 ]
 
 
-def _user(company, role):
-    return {
-        "manager": company.manager,
-        "othermanager": company.other_manager,
-        "unitlead": company.unit_lead,
-        "otherlead": company.other_unit_lead,
-        "cpo": company.cpo,
-        "admin": company.administrator,
-        "nobody": company.nobody,
-    }[role]
-
-
 def _resolver(company):
     """Each role-matrix placeholder made once for the whole run (builders make a new record
     per call, and some records may exist only once per supplier)."""
@@ -76,18 +69,7 @@ def _resolver(company):
             ).pk
         if arg not in made:
             value = plan_args(supplier_args(stakeholder_args([arg], company), company), company)[0]
-            if arg == "first-supplier":
-                value = company.suppliers[0].pk
-            elif arg == "refused-import":
-                value = ImportJob.objects.create(
-                    file_name="spend.csv",
-                    stored_path="/nonexistent/spend.csv",
-                    content_hash="0" * 64,
-                    status=ImportJob.REJECTED,
-                    error_count=1,
-                    rejected_rows="Row,Supplier,What is wrong\n2,,the supplier is empty\n",
-                ).pk
-            made[arg] = value
+            made[arg] = resolve_args([value], company)[0]
         return made[arg]
 
     return resolve
@@ -118,7 +100,7 @@ def test_no_hostile_query_string_makes_any_page_fail(client, company_with_spend)
         url = reverse(name, args=[resolve(arg) for arg in args])
         client.logout()
         if role != "anonymous":
-            client.force_login(_user(company_with_spend, role))
+            client.force_login(user_for(company_with_spend, role))
         _attack(client, url)
 
 

@@ -7,6 +7,7 @@ The matrix is the written answer to "who may see what"; a URL added without a ro
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from spend.models import ImportJob
 from tests.plans.plan_builders import plan_args
 from tests.suppliers.builders import supplier_args
 
@@ -153,20 +154,19 @@ def test_every_url_is_in_the_matrix():
     assert set(_named_urls()) <= covered
 
 
-def _resolve_args(args, company):
+def resolve_args(args, company):
+    """The placeholders the builders do not make: the first supplier and a refused import."""
     return [
         company.suppliers[0].pk
         if arg == "first-supplier"
-        else _refused_import().pk
+        else refused_import().pk
         if arg == "refused-import"
         else arg
         for arg in args
     ]
 
 
-def _refused_import():
-    from spend.models import ImportJob
-
+def refused_import():
     return ImportJob.objects.create(
         file_name="spend.csv",
         stored_path="/nonexistent/spend.csv",
@@ -181,17 +181,17 @@ def _refused_import():
 def test_each_role_gets_the_expected_status(client, company_with_spend, name, args, statuses):
     args = supplier_args(stakeholder_args(args, company_with_spend), company_with_spend)
     args = plan_args(args, company_with_spend)
-    url = reverse(name, args=_resolve_args(args, company_with_spend))
+    url = reverse(name, args=resolve_args(args, company_with_spend))
     seen = {}
     for role in ROLES:
         client.logout()
         if role != "anonymous":
-            client.force_login(_user(company_with_spend, role))
+            client.force_login(user_for(company_with_spend, role))
         seen[role] = client.get(url).status_code
     assert seen == dict(zip(ROLES, statuses, strict=True))
 
 
-def _user(company, role):
+def user_for(company, role):
     return {
         "manager": company.manager,
         "othermanager": company.other_manager,

@@ -30,7 +30,7 @@ from openpyxl import load_workbook
 
 from plans.models import CategoryPlan
 from plans.views.plans import SECTIONS
-from spend.models import ImportJob, SpendLine
+from spend.models import SpendLine
 from spend.summary import refresh_spend_summary
 from spend.views.cube import TABLES
 from stakeholders.models import Priority, PriorityWeight, SurveyRating, SurveyResponse
@@ -39,7 +39,13 @@ from suppliers.views.directory import TABS
 from tests.factories import add_survey_round, make_company
 from tests.plans.plan_builders import make_plan, plan_args
 from tests.suppliers.builders import supplier_args
-from tests.workbench.test_role_matrix import MATRIX, ROLES, stakeholder_args
+from tests.workbench.test_role_matrix import (
+    MATRIX,
+    ROLES,
+    resolve_args,
+    stakeholder_args,
+    user_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -250,37 +256,6 @@ def named_urls(resolver=None, namespace=""):
                 yield from named_urls(pattern, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}{pattern.name}"
-
-
-def user_for(company, role):
-    return {
-        "manager": company.manager,
-        "othermanager": company.other_manager,
-        "unitlead": company.unit_lead,
-        "otherlead": company.other_unit_lead,
-        "cpo": company.cpo,
-        "admin": company.administrator,
-        "nobody": company.nobody,
-    }[role]
-
-
-def resolve_args(args, company):
-    """The matrix's remaining placeholders: the first supplier and a refused import."""
-    resolved = []
-    for arg in args:
-        if arg == "first-supplier":
-            arg = company.suppliers[0].pk
-        elif arg == "refused-import":
-            arg = ImportJob.objects.create(
-                file_name="spend.csv",
-                stored_path="/nonexistent/spend.csv",
-                content_hash="0" * 64,
-                status=ImportJob.REJECTED,
-                error_count=1,
-                rejected_rows="Row,Supplier,What is wrong\n2,,the supplier is empty\n",
-            ).pk
-        resolved.append(arg)
-    return resolved
 
 
 GET_ROWS = [row for row in MATRIX if row[0] not in {"login", "logout"}]
