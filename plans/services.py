@@ -100,6 +100,31 @@ def plan_reopen_if_approved(*, plan, by, what: str) -> bool:
     return True
 
 
+def plan_changed_in_review(*, plan, by, what: str) -> bool:
+    """An initiative added or changed while the plan waits for approval changes what the CPO
+    would approve: the plan's version moves on, so a page loaded before it is refused
+    (plan_transition's seen_version) and shows this change. Whether it did."""
+    with transaction.atomic(savepoint=False):
+        status, version = (
+            CategoryPlan.objects.select_for_update()
+            .values_list("status", "version")
+            .get(pk=plan.pk)
+        )
+        if status != CategoryPlan.IN_REVIEW:
+            return False
+        plan.status, plan.version = status, version + 1
+        CategoryPlan.objects.filter(pk=plan.pk).update(
+            version=plan.version, updated_at=timezone.now()
+        )
+        plan_event_record(
+            plan=plan,
+            by=by,
+            action=f"{what} while the plan is in review",
+            changes={"version": [str(version), str(plan.version)]},
+        )
+    return True
+
+
 # --- The plan ----------------------------------------------------------------------------------
 
 
@@ -337,7 +362,8 @@ def initiative_create(*, plan, form, by, source_contract=None, source_idea=None)
             changes={"initiative": ["", initiative.title]},
             initiative=initiative,
         )
-        plan_reopen_if_approved(plan=plan, by=by, what="Initiative added")
+        if not plan_reopen_if_approved(plan=plan, by=by, what="Initiative added"):
+            plan_changed_in_review(plan=plan, by=by, what=f"Initiative added: {initiative.title}")
     return initiative
 
 
@@ -374,8 +400,10 @@ def initiative_update(*, initiative, form, by) -> Initiative:
                 changes=changed,
                 initiative=initiative,
             )
-            if reopens:
-                plan_reopen_if_approved(plan=plan, by=by, what="Initiative edited")
+            if reopens and not plan_reopen_if_approved(plan=plan, by=by, what="Initiative edited"):
+                plan_changed_in_review(
+                    plan=plan, by=by, what=f"Initiative edited: {initiative.title}"
+                )
         else:
             # Nothing changed: nobody else's open form should be refused for it.
             Initiative.objects.filter(pk=initiative.pk).update(version=current.version)

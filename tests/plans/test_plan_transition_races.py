@@ -174,3 +174,39 @@ def test_the_plan_page_buttons_carry_the_version_shown(client, company_with_spen
     client.force_login(company_with_spend.manager)
     page = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
     assert 'name="version" value="5"' in page
+
+
+def test_approving_a_page_loaded_before_an_initiative_changed_is_refused(client, company):
+    from tests.plans.test_plan_workflow import initiative_data
+
+    plan = make_plan(company, status=CategoryPlan.IN_REVIEW)
+    cpo_saw = plan.version
+    initiative = plan.initiatives.get(title="Tender laptops")
+    client.force_login(company.manager)
+    client.post(
+        reverse("plans:initiative_edit", args=[initiative.pk]),
+        initiative_data(initiative, hard_savings="45000"),
+    )
+    client.force_login(company.cpo)
+    response = client.post(
+        reverse("plans:plan_transition", args=[plan.pk, "approve"]), {"version": cpo_saw}
+    )
+    assert response.status_code == 409
+    assert "Initiative edited: Tender laptops while the plan is in review" in (
+        response.content.decode()
+    )
+    plan.refresh_from_db()
+    assert plan.status == CategoryPlan.IN_REVIEW and not PlanVersion.objects.exists()
+    # A stage moved on is running the plan, not changing it: no refusal for that.
+    initiative.refresh_from_db()
+    client.force_login(company.manager)
+    client.post(
+        reverse("plans:initiative_edit", args=[initiative.pk]),
+        initiative_data(initiative, stage="validated"),
+    )
+    client.force_login(company.cpo)
+    response = client.post(
+        reverse("plans:plan_transition", args=[plan.pk, "approve"]), {"version": plan.version}
+    )
+    assert response.status_code == 302
+    assert PlanVersion.objects.get(plan=plan).snapshot
