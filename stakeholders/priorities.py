@@ -29,10 +29,12 @@ def combined_weights(unit_weights: dict, unit_spend: dict) -> dict:
     """Each unit's weights weighted by its share of the spend among the units that gave weights.
 
     A unit with weights but no spend counts for nothing; when no unit with weights has spend, every
-    unit counts equally (the category may be new, the priorities still speak)."""
+    unit counts equally (the category may be new, the priorities still speak). Net spend at or
+    below zero (more credit notes than invoices) counts as no spend, as maturity counts it: a
+    negative share would turn a unit's priorities upside down and push another's past 100 %."""
     if not unit_weights:
         return {}
-    spend = {unit: float(unit_spend.get(unit, 0) or 0) for unit in unit_weights}
+    spend = {unit: max(float(unit_spend.get(unit, 0) or 0), 0.0) for unit in unit_weights}
     total = sum(spend.values())
     shares = (
         {unit: value / total for unit, value in spend.items()}

@@ -128,3 +128,26 @@ def test_combined_weights_sum_to_one(unit_weights, spend):
     by_unit = {f"U{i}": w for i, w in enumerate(unit_weights)}
     combined = priorities.combined_weights(by_unit, {f"U{i}": s for i, s in enumerate(spend)})
     assert sum(combined.values()) == pytest.approx(1)
+
+
+def test_a_unit_whose_net_spend_is_negative_counts_as_no_spend():
+    """Credit notes can leave a unit's net spend in a category below zero: its share is 0, not
+    −6 %, and no other unit's share goes past 100 %."""
+    combined = priorities.combined_weights(
+        {"A": {"Cost": 1.0, "Quality": 0.0}, "B": {"Cost": 0.0, "Quality": 1.0}},
+        {"A": -600, "B": 10_000},
+    )
+    assert combined == {"Cost": 0.0, "Quality": 1.0}
+
+
+@given(
+    st.lists(weights.filter(bool), min_size=1, max_size=5),
+    st.lists(st.floats(-1e6, 1e6), min_size=5, max_size=5),
+)
+def test_combined_weights_lie_between_the_units_whatever_the_signs_of_spend(unit_weights, spend):
+    by_unit = {f"U{i}": w for i, w in enumerate(unit_weights)}
+    combined = priorities.combined_weights(by_unit, {f"U{i}": s for i, s in enumerate(spend)})
+    assert sum(combined.values()) == pytest.approx(1)
+    for driver, weight in combined.items():
+        given_weights = [w.get(driver, 0.0) for w in unit_weights]
+        assert min(given_weights) - 1e-9 <= weight <= max(given_weights) + 1e-9
