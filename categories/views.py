@@ -6,7 +6,7 @@ from categories import services
 from categories.forms import CategoryForm
 from categories.models import Category
 from categories.tree import ancestor_paths
-from spend import cube, panels
+from spend import concentration, cube, panels
 from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import (
     category_for_user,
@@ -84,9 +84,8 @@ def category_detail(request, code):
             children=cube.with_subtree_spend(category.children.all(), period, readable).order_by(
                 "-spend"
             ),
-            top_suppliers=cube.top_suppliers(lines, period),
-            units=units,
-            units_spend=sum((row["spend"] for row in units), cube.ZERO),
+            top_suppliers=cube.top_suppliers(lines, period, with_shares=True),
+            units=concentration.with_shares(units),
             own_units_only=not reads_every_units_spend(request.user),
             trend_chart=panels.monthly_trend_chart(lines, period, height=300),
         )

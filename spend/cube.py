@@ -111,7 +111,6 @@ def portfolio_totals(period: Period) -> dict:
         spend_this_year=_sum(filter=this_year),
         spend_last_year=_sum(filter=last_year),
         line_count=Coalesce(Sum("lines", filter=this_year), 0),
-        suppliers=Count("supplier", filter=this_year, distinct=True),
         units=Count("business_unit", filter=this_year, distinct=True),
         unclassified=_sum(filter=this_year & Q(category__isnull=True)),
     )
@@ -119,8 +118,15 @@ def portfolio_totals(period: Period) -> dict:
         "spend": totals.pop("spend_this_year"),
         "previous_spend": totals.pop("spend_last_year"),
         "lines": totals.pop("line_count"),
+        "suppliers": paid_suppliers(SpendSummary.objects.filter(this_year)).count(),
         **totals,
     }
+
+
+def paid_suppliers(rows):
+    """The suppliers with positive net spend over `rows`: the ones counted as "suppliers"
+    (spend/concentration.py says why a supplier netting to a credit is not)."""
+    return rows.order_by().values("supplier").annotate(net=Sum("spend")).filter(net__gt=0)
 
 
 def spend_by_top_category(period: Period) -> list[dict]:
@@ -150,11 +156,10 @@ def with_subtree_spend(categories, period: Period, rows=None):
     and the number of suppliers this period. One query however many categories or lines.
     `rows` narrows the summary rows summed (a reader's own units, say)."""
     sum_of = {"function": "SUM", "output_field": MONEY}
-    count_distinct = {
-        "function": "COUNT",
-        "template": "COUNT(DISTINCT %(expressions)s)",
-        "output_field": IntegerField(),
-    }
+    summary = SpendSummary.objects.all() if rows is None else rows
+    subtree_paid = paid_suppliers(
+        summary.filter(_in(period), category__path__startswith=OuterRef("path"))
+    ).values("supplier")
     return categories.annotate(
         spend=Coalesce(
             _subtree_aggregate(F("spend"), sum_of, _in(period), rows), ZERO, output_field=MONEY
@@ -164,8 +169,14 @@ def with_subtree_spend(categories, period: Period, rows=None):
             ZERO,
             output_field=MONEY,
         ),
+        # Suppliers with positive net spend in the subtree, counted in the database.
         supplier_count=Coalesce(
-            _subtree_aggregate(F("supplier_id"), count_distinct, _in(period), rows), 0
+            Func(
+                Subquery(subtree_paid),
+                template="(SELECT COUNT(*) FROM %(expressions)s AS paid)",
+                output_field=IntegerField(),
+            ),
+            0,
         ),
     )
 
@@ -175,13 +186,21 @@ def monthly_spend(rows, period: Period) -> list[dict]:
     return list(rows.filter(_in(period)).values("month").annotate(spend=_sum()).order_by("month"))
 
 
-def top_suppliers(rows, period: Period, limit: int = 10) -> list[dict]:
-    return list(
+def top_suppliers(rows, period: Period, limit: int = 10, *, with_shares=False) -> list[dict]:
+    """The largest suppliers; `with_shares`: each with its `share` of the positive spend of
+    all suppliers in `rows` (not only of those shown), one query more."""
+    top = list(
         rows.filter(_in(period))
         .values("supplier", "supplier__name")
         .annotate(spend=_sum(), lines=Sum("lines"))
         .order_by("-spend")[:limit]
     )
+    if not with_shares:
+        return top
+    base = paid_suppliers(rows.filter(_in(period))).aggregate(base=Sum("net"))["base"]
+    for row in top:
+        row["share"] = concentration.share(row["spend"], base)
+    return top
 
 
 def spend_by_unit(rows, period: Period) -> list[dict]:
@@ -283,11 +302,11 @@ class CubeFilter:
 
 
 def totals(cube: CubeFilter) -> dict:
-    """Spend, lines and suppliers paid in the slice, in one aggregate."""
+    """Net spend, lines and units in the slice, in one aggregate. Suppliers are counted from
+    `by_supplier`, which the page reads anyway, by `concentration.paid_count`."""
     return cube.summary_rows().aggregate(
         spend=_sum(),
         lines=Coalesce(Sum("lines"), 0),
-        suppliers=Count("supplier", distinct=True),
         units=Count("business_unit", distinct=True),
     )
 
@@ -345,10 +364,11 @@ class CategoryFigures:
     category: Category | None  # None: the unclassified lines
     spend: Decimal
     lines: int
-    suppliers: int
+    suppliers: int  # with positive net spend
     top_share: float | None
     hhi: float | None
     pareto_count: int
+    share: float | None = None  # of the positive spend of the rows beside it
 
     @property
     def concentration_level(self) -> str:
@@ -387,10 +407,10 @@ def category_figures(
                 category=category,
                 spend=sum(amounts, ZERO),
                 lines=lines_of[category.pk],
-                suppliers=sum(1 for amount in amounts if amount > 0),
+                suppliers=concentration.paid_count(amounts),
                 top_share=concentration.top_share(amounts),
                 hhi=concentration.hhi(amounts),
                 pareto_count=concentration.pareto_count(amounts),
             )
         )
-    return sorted(figures, key=lambda row: row.spend, reverse=True)
+    return concentration.with_shares(sorted(figures, key=lambda row: row.spend, reverse=True))

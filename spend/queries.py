@@ -8,7 +8,6 @@ from django.db.models import Count, Sum
 from categories.models import Category
 from spend import kraljic
 from spend.cube import (
-    ZERO,
     CategoryFigures,
     CubeFilter,
     Period,
@@ -55,14 +54,13 @@ def kraljic_positions(depth: int, period: Period) -> list[KraljicPosition]:
     pairs = by_category_and_supplier(cube.summary_rows().filter(category__isnull=False))
     path_of = dict(Category.objects.values_list("id", "path"))
     figures = category_figures(pairs, categories, path_of)
-    total = sum((row.spend for row in figures if row.spend > 0), ZERO)
     latest = {}
     assessments = KraljicAssessment.objects.filter(category__depth=depth).select_related("set_by")
     for assessment in assessments.order_by("category", "-set_at", "-pk"):
         latest.setdefault(assessment.category_id, assessment)
     positions = []
     for row in figures:
-        share = float(row.spend / total) if total and row.spend > 0 else 0.0
+        share = row.share or 0.0  # of the peers' positive spend (spend/concentration.py)
         positions.append(
             KraljicPosition(
                 figures=row,

@@ -13,6 +13,7 @@ twelve months is suggested for exit. The category manager decides; this is the s
 from collections.abc import Mapping
 from decimal import Decimal
 
+from spend import concentration
 from suppliers.models import APPROVED, EXIT, PREFERRED, STRATEGIC_PARTNER, TRANSACTIONAL
 
 CORE_SHARE = 0.8
@@ -86,7 +87,9 @@ def suggest_segment(
 def segment_shares(segments, counts: Mapping, spend: Mapping, minutes: Mapping) -> list[dict]:
     """One row per segment (key, name) with supplier count, spend, hours, and spend and time as
     shares of their totals: where the time goes against where the money goes."""
-    total_spend = sum((value for value in spend.values() if value), Decimal(0))
+    # Shares of spend as spend.concentration defines them: a segment netting to a credit
+    # holds none, so the shares stay in [0, 1] and add up to 1.
+    total_spend = concentration.positive_total(spend.values())
     total_minutes = sum(value for value in minutes.values() if value)
     rows = []
     for key, name in segments:
@@ -99,7 +102,7 @@ def segment_shares(segments, counts: Mapping, spend: Mapping, minutes: Mapping) 
                 "suppliers": counts.get(key, 0),
                 "spend": segment_spend,
                 "hours": segment_minutes / 60,
-                "spend_share": float(segment_spend / total_spend) if total_spend else 0.0,
+                "spend_share": concentration.share(segment_spend, total_spend) or 0.0,
                 "time_share": segment_minutes / total_minutes if total_minutes else 0.0,
             }
         )

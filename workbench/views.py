@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from categories.models import Category
 from plans import queries as planning
-from spend import charts, cube, panels
+from spend import charts, concentration, cube, panels
 from spend.models import ImportBatch
 from stakeholders import queries as stakeholder_queries
 from stakeholders.models import BusinessUnit, SurveyRound, ValueDriver
@@ -80,12 +80,12 @@ def _unit_lead_todo(user, units, period):
 
 def _portfolio_home(period, user):
     totals = cube.portfolio_totals(period)
-    by_top_category = cube.spend_by_top_category(period)
+    by_top_category = concentration.with_shares(cube.spend_by_top_category(period))
     return {
         "totals": totals,
         "change": cube.change_ratio(totals["spend"], totals["previous_spend"]),
         "top_categories": by_top_category,
-        "owned_share": _share_with_owner(by_top_category, totals["spend"]),
+        "owned_share": _share_with_owner(by_top_category, totals["unclassified"]),
         "voids": _latest_voids(user),
         "chart": figure_html(
             charts.spend_by_category_bar(by_top_category, settings.BASE_CURRENCY), height=420
@@ -108,10 +108,15 @@ def _latest_voids(user):
     }
 
 
-def _share_with_owner(top_categories, spend):
+def _share_with_owner(top_categories, unclassified):
+    """The share of spend in top-level categories that have a manager, of all positive spend
+    (unclassified included): a category netting to a credit neither adds nor takes away."""
     owners = dict(Category.objects.filter(parent__isnull=True).values_list("id", "owner_id"))
-    owned = sum(row["spend"] for row in top_categories if owners.get(row["id"]))
-    return float(owned / spend) if spend else None
+    base = concentration.positive_total([row["spend"] for row in top_categories] + [unclassified])
+    owned = concentration.positive_total(
+        row["spend"] for row in top_categories if owners.get(row["id"])
+    )
+    return float(owned / base) if base else None
 
 
 def _administrator_home():

@@ -107,7 +107,7 @@ class CubeFigures:
 
     @cached_property
     def suppliers(self) -> list[dict]:
-        return cube.by_supplier(self.cube)
+        return concentration.with_shares(cube.by_supplier(self.cube))
 
     def _with_links(self, rows: list[dict]) -> list[dict]:
         # Only for the rows shown: a slice may hold a thousand suppliers.
@@ -123,6 +123,16 @@ class CubeFigures:
     @cached_property
     def supplier_amounts(self) -> list:
         return [row["spend"] for row in self.suppliers]
+
+    @cached_property
+    def supplier_count(self) -> int:
+        """Suppliers with positive net spend: the count every tile and sentence uses."""
+        return concentration.paid_count(self.supplier_amounts)
+
+    @property
+    def credited_supplier_count(self) -> int:
+        """Suppliers in the slice whose credits match or outweigh their invoices."""
+        return len(self.supplier_amounts) - self.supplier_count
 
     @cached_property
     def pareto_count(self) -> int:
@@ -142,7 +152,7 @@ class CubeFigures:
 
     @cached_property
     def units(self) -> list[dict]:
-        rows = cube.by_unit(self.cube)
+        rows = concentration.with_shares(cube.by_unit(self.cube))
         for row in rows:
             row["lines_url"] = self._lines_url(unit=row["business_unit__code"])
             row["cube_url"] = self._cube_url(unit=row["business_unit__code"])
@@ -230,6 +240,7 @@ UNIT_COLUMNS = [
     Column("Business unit", "business_unit__name"),
     Column("Lines", "lines"),
     Column("Spend", "spend"),
+    Column("Share of spend", lambda row: _rounded(row["share"], 4)),
 ]
 MONTH_COLUMNS = [
     Column("Month", lambda row: f"{row['month']:%Y-%m}"),
@@ -241,6 +252,7 @@ CATEGORY_COLUMNS = [
     Column("Category", lambda row: row.category.name),
     Column("Lines", "lines"),
     Column("Spend", "spend"),
+    Column("Share of spend", lambda row: _rounded(row.share, 4)),
     Column("Suppliers", "suppliers"),
     Column("Largest supplier's share", lambda row: _rounded(row.top_share, 4)),
     Column("HHI", lambda row: _rounded(row.hhi)),
@@ -256,12 +268,11 @@ def _export_table(cube_filter, tree, table, export_format):
     figures = CubeFigures(cube_filter, tree)
     name = f"spend-{table}"
     if table == "suppliers":
-        total = figures.totals["spend"]
         curve = concentration.cumulative_shares(figures.supplier_amounts)
         rows = (
             {
                 **row,
-                "share": _share(row["spend"], total),
+                "share": _rounded(row["share"], 4),
                 "cumulative_share": round(curve[index], 4) if index < len(curve) else None,
             }
             for index, row in enumerate(figures.suppliers)
@@ -272,10 +283,6 @@ def _export_table(cube_filter, tree, table, export_format):
     if table == "months":
         return export_table(export_format, name, MONTH_COLUMNS, figures.months)
     return export_table(export_format, name, CATEGORY_COLUMNS, figures.categories)
-
-
-def _share(part, whole):
-    return round(float(part) / float(whole), 4) if whole else None
 
 
 class _CountedPaginator(Paginator):

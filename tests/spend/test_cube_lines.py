@@ -83,9 +83,14 @@ def test_the_lines_export_to_excel(client, spend):
     ("table", "first_row"),
     [
         ("suppliers", ["Dell Technologies Ltd", "2", "900.00", "0.4615", "0.4615"]),
-        ("units", ["MFG", "Manufacturing", "4", "1450.00"]),
+        # Shares are of the positive spend of the table's rows: 1,450 / (1,450 + 500).
+        ("units", ["MFG", "Manufacturing", "4", "1450.00", "0.7436"]),
         ("months", ["2026-08", "1", "200.00"]),
-        ("categories", ["IT", "IT & telecoms", "4", "1700.00", "2", "0.5294", "5017", "2"]),
+        # IT 1,700 of the categories' 1,900 (the 50 unclassified is not a category row).
+        (
+            "categories",
+            ["IT", "IT & telecoms", "4", "1700.00", "0.8947", "2", "0.5294", "5017", "2"],
+        ),
     ],
 )
 def test_every_cube_table_exports_to_csv(client, spend, table, first_row):

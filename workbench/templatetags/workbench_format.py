@@ -37,7 +37,9 @@ def percent_change(value):
 
 @register.filter
 def share_of(part, whole):
-    """part / whole as a fraction, for bars and percentages; 0 when whole is empty."""
+    """part / whole as a fraction, for bars and percentages; 0 when whole is empty. For a share
+    of spend, prefer a row's `share` (spend.concentration.with_shares), which follows the
+    definition of how negative spend counts."""
     if not whole:
         return 0
     return float(part) / float(whole)
@@ -46,3 +48,9 @@ def share_of(part, whole):
 @register.filter
 def bar_width(part, whole):
     return f"{share_of(part, whole) * 100:.1f}"
+
+
+@register.filter
+def share_bar(share):
+    """A bar's width in percent for a share of spend; no bar for a row without a share."""
+    return f"{(share or 0) * 100:.1f}"
