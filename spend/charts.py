@@ -5,6 +5,7 @@ import math
 import plotly.graph_objects as go
 
 from categories.tree import roll_up
+from spend import chart_labels
 from workbench.charts import PALETTE
 from workbench.money import compact
 
@@ -29,11 +30,14 @@ def spend_by_category_bar(rows: list[dict], currency: str) -> go.Figure:
 
 
 def monthly_spend_line(rows: list[dict], currency: str) -> go.Figure:
+    """Spend per month; a row whose spend is None (no spend imported for that month) breaks
+    the line instead of a straight segment across it (see spend/monthly.py)."""
     figure = go.Figure(
         go.Scatter(
             x=[row["month"] for row in rows],
-            y=[float(row["spend"]) for row in rows],
+            y=[None if row["spend"] is None else float(row["spend"]) for row in rows],
             mode="lines+markers",
+            connectgaps=False,
             line={"color": "#2a9d8f", "width": 3},
             hovertemplate="%{x|%b %Y}<br>" + currency + " %{y:,.0f}<extra></extra>",
         )
@@ -149,6 +153,15 @@ QUADRANT_COLOURS = {
 }
 
 
+# The matrix is drawn 560 px high (spend/views/kraljic.py) across the page's card: 5 score
+# units each way over a plotting area of about 470 px high and, on a laptop's 1,280 to 1,400 px
+# screen, 1,000 to 1,100 px wide. The boxes are estimated for 900 px, so labels stay apart on a
+# somewhat narrower window too.
+KRALJIC_SCALE = chart_labels.Scale(
+    x_per_px=5 / 900, y_per_px=5 / 470, area=chart_labels.Box(0.5, 5.5, 0.5, 5.5)
+)
+
+
 def kraljic_matrix(points: list[dict], quadrants: dict, currency: str) -> go.Figure:
     """Categories on supply risk (across) and profit impact (up), bubble area by spend, over
     the four quadrants with their names and approach. Each point: name, impact, risk, spend,
@@ -160,6 +173,7 @@ def kraljic_matrix(points: list[dict], quadrants: dict, currency: str) -> go.Fig
     largest = max((float(point["spend"]) for point in points), default=0.0) or 1.0
     figure = go.Figure()
     high = 2.5  # scores of 3 and above are high: the boundary falls between 2 and 3
+    titles = []  # the quadrant names' boxes, which no category's label may cover
     for key, (x0, x1, y0, y1) in {
         "strategic": (high, 5.5, high, 5.5),
         "leverage": (0.5, high, high, 5.5),
@@ -178,9 +192,22 @@ def kraljic_matrix(points: list[dict], quadrants: dict, currency: str) -> go.Fig
             layer="below",
         )
         # Names sit in the outer corners, away from the middle where most bubbles fall.
+        title_x = x0 + 0.08 if x0 < high else x1 - 0.08
+        title_y = y1 - 0.08 if y0 >= high else y0 + 0.08
+        anchor = ("top" if y0 >= high else "bottom") + (" left" if x0 < high else " right")
+        titles.append(
+            chart_labels.text_box(
+                title_x,
+                title_y,
+                [quadrants[key].name, quadrants[key].approach],
+                KRALJIC_SCALE,
+                anchor,
+                font_px=13,
+            )
+        )
         figure.add_annotation(
-            x=x0 + 0.08 if x0 < high else x1 - 0.08,
-            y=y1 - 0.08 if y0 >= high else y0 + 0.08,
+            x=title_x,
+            y=title_y,
             xanchor="left" if x0 < high else "right",
             yanchor="top" if y0 >= high else "bottom",
             text=f"<b>{quadrants[key].name}</b><br>{quadrants[key].approach}",
@@ -188,39 +215,56 @@ def kraljic_matrix(points: list[dict], quadrants: dict, currency: str) -> go.Fig
             align="left" if x0 < high else "right",
             font={"color": QUADRANT_COLOURS[key], "size": 13},
         )
+    where, sizes = {}, {}
+    for point in points:
+        cell = by_cell[(point["risk"], point["impact"])]
+        index = cell.index(point)
+        # The more bubbles share a cell, the wider their circle, up to the cell's edge.
+        spread = 0.0 if len(cell) == 1 else min(0.42, 0.18 + 0.04 * len(cell))
+        angle = 2 * math.pi * index / len(cell)
+        where[id(point)] = (
+            point["risk"] + spread * math.cos(angle),
+            point["impact"] + spread * math.sin(angle),
+        )
+        sizes[id(point)] = 8 + 52 * math.sqrt(max(float(point["spend"]), 0.0) / largest)
+    # Each label goes where it covers no other label, bubble or quadrant name; one that fits
+    # nowhere is left off (its bubble still names it on hover, and the table lists it).
+    positions = dict(
+        zip(
+            (id(point) for point in points),
+            chart_labels.place_labels(
+                [(*where[id(point)], sizes[id(point)] / 2, point["name"]) for point in points],
+                titles,
+                KRALJIC_SCALE,
+            ),
+            strict=True,
+        )
+    )
     for key, colour in QUADRANT_COLOURS.items():
         shown = [point for point in points if point["quadrant"] == key]
         if not shown:
             continue
-        xs, ys = [], []
-        for point in shown:
-            cell = by_cell[(point["risk"], point["impact"])]
-            index = cell.index(point)
-            # The more bubbles share a cell, the wider their circle, up to the cell's edge.
-            spread = 0.0 if len(cell) == 1 else min(0.42, 0.18 + 0.04 * len(cell))
-            angle = 2 * math.pi * index / len(cell)
-            xs.append(point["risk"] + spread * math.cos(angle))
-            ys.append(point["impact"] + spread * math.sin(angle))
         figure.add_scatter(
-            x=xs,
-            y=ys,
+            x=[where[id(point)][0] for point in shown],
+            y=[where[id(point)][1] for point in shown],
             mode="markers+text",
             name=quadrants[key].name,
-            text=[point["name"] for point in shown],
-            textposition="top center",
+            text=[point["name"] if positions[id(point)] else "" for point in shown],
+            textposition=[positions[id(point)] or "top center" for point in shown],
             textfont={"size": 11},
             customdata=[
                 [point["url"], compact(point["spend"], currency), point["impact"], point["risk"]]
                 for point in shown
             ],
             marker={
-                "size": [8 + 52 * math.sqrt(float(point["spend"]) / largest) for point in shown],
+                "size": [sizes[id(point)] for point in shown],
                 "color": colour,
                 "opacity": 0.75,
                 "line": {"color": "#fff", "width": 1},
             },
-            hovertemplate="<b>%{text}</b><br>%{customdata[1]}<br>impact %{customdata[2]}, "
+            hovertemplate="<b>%{hovertext}</b><br>%{customdata[1]}<br>impact %{customdata[2]}, "
             "risk %{customdata[3]}<extra></extra>",
+            hovertext=[point["name"] for point in shown],
         )
     figure.update_xaxes(
         title_text="Supply risk", range=[0.5, 5.5], dtick=1, showgrid=False, zeroline=False

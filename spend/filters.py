@@ -19,6 +19,7 @@ from workbench.params import MonthField, RecordIdField
 
 UNCLASSIFIED = "unclassified"
 PARAMETERS = ("category", "unit", "supplier", "start", "end")
+SUPPLIER_MATCHES_SHOWN = 12
 
 
 class CubeFilterForm(forms.Form):
@@ -34,6 +35,8 @@ class CubeFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "There is no such supplier."},
     )
+    # The supplier picker's text box: a name, or part of one, typed to find the supplier.
+    supplier_search = forms.CharField(required=False, max_length=200)
     start = MonthField(required=False, label="From")
     end = MonthField(required=False, label="To")
 
@@ -70,6 +73,9 @@ def cube_filter_from(params) -> tuple[CubeFilter | None, CubeFilterForm]:
     if start is None:  # an end month alone: the twelve months up to it
         start = month_start(end, 11)
     category = cleaned["category"]
+    supplier = cleaned["supplier"]
+    if "supplier_search" in params:
+        supplier = supplier_typed(form.cleaned_data.get("supplier_search", ""), supplier)
     return (
         CubeFilter(
             start=start,
@@ -77,10 +83,35 @@ def cube_filter_from(params) -> tuple[CubeFilter | None, CubeFilterForm]:
             category=category if isinstance(category, Category) else None,
             unclassified=category == UNCLASSIFIED,
             business_unit=cleaned["unit"],
-            supplier=cleaned["supplier"],
+            supplier=supplier,
         ),
         form,
     )
+
+
+def supplier_matches(text: str):
+    """Up to SUPPLIER_MATCHES_SHOWN suppliers whose name holds every word typed, by name."""
+    words = (text or "").split()[:5]
+    if not words:
+        return Supplier.objects.none()
+    matches = Supplier.objects.all()
+    for word in words:
+        matches = matches.filter(name__icontains=word)
+    return matches.order_by("name", "pk").only("pk", "name")[:SUPPLIER_MATCHES_SHOWN]
+
+
+def supplier_typed(text: str, chosen: Supplier | None) -> Supplier | None:
+    """The supplier a submitted picker names: the one chosen, while its name is still in the
+    box; else the only supplier whose name holds what was typed; else none (an empty box, or
+    several to choose from, which the page lists)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if chosen is not None and text.casefold() == chosen.name.casefold():
+        return chosen
+    exact = list(Supplier.objects.filter(name__iexact=text)[:2])
+    found = exact or list(supplier_matches(text)[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def parameters_of(cube: CubeFilter, **changes) -> dict:

@@ -4,10 +4,29 @@ the query from the cube and the chart that draws it, put together once."""
 from django.conf import settings
 
 from spend import charts, cube
+from spend.models import SpendSummary
+from spend.monthly import calendar_months, monthly_series
 from workbench.charts import figure_html
+
+
+def covered_months(start, end) -> set:
+    """The months between `start` and `end` for which the workbench holds any spend: there a
+    slice's missing month is a zero, elsewhere a gap (spend/monthly.py)."""
+    return set(
+        SpendSummary.objects.filter(month__range=(start, end))
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def months_of(rows: list[dict], start, end) -> list[dict]:
+    """`rows` (month, spend, ...) with a row for every month from `start` to `end`: zero where
+    spend is known to be none, None (a gap) where nothing was imported for the month."""
+    return monthly_series(rows, calendar_months(start, end), covered_months(start, end))
 
 
 def monthly_trend_chart(rows, period: cube.Period, *, height: int = 280) -> str:
     """The month-by-month spend line of these summary rows over the period, as embeddable HTML."""
-    monthly = cube.monthly_spend(rows, period)
+    monthly = months_of(cube.monthly_spend(rows, period), period.start, period.end)
     return figure_html(charts.monthly_spend_line(monthly, settings.BASE_CURRENCY), height=height)

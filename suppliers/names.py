@@ -64,3 +64,41 @@ def normalise(name: str) -> str:
     stripped = _SUFFIX_PATTERN.sub("", f" {text}").strip()
     # A name that is nothing but a legal form ("Company Ltd") keeps its words.
     return stripped or text
+
+
+# Words of a payee withheld for privacy ("REDACTED PERSONAL DATA", "Private Individual", "Name
+# withheld"): a name made only of these, or with "redacted" or "withheld" in it, is no company.
+_REDACTION_MARKS = frozenset({"redacted", "withheld"})
+_PRIVACY_WORDS = frozenset(
+    {
+        "personal",
+        "data",
+        "information",
+        "info",
+        "private",
+        "individual",
+        "individuals",
+        "name",
+        "details",
+        "payee",
+        "sensitive",
+        "confidential",
+        "not",
+        "disclosed",
+        "removed",
+        "protected",
+        "protection",
+    }
+)
+
+
+def is_redacted(name: str) -> bool:
+    """Whether a payee name stands for a person whose name the body withheld.
+
+    >>> is_redacted("REDACTED - Personal Information"), is_redacted("REDACTIVE PUBLISHING LTD")
+    (True, False)
+    """
+    words = normalise(name).split()
+    if _REDACTION_MARKS & set(words):
+        return True
+    return bool(words) and set(words) <= _PRIVACY_WORDS and len(words) >= 2

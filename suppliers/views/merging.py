@@ -1,6 +1,7 @@
 """Merging duplicate supplier records, the merge history, and undoing a merge."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -10,10 +11,14 @@ from suppliers.forms import MergeForm
 from suppliers.merging import MergeRefused
 from suppliers.models import Supplier
 from suppliers.names import normalise
+from suppliers.suggestions import match_suggestion_accept, match_suggestion_reject
+from workbench import params
 from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import (
     editable_supplier_for_user,
     may_change_supplier,
+    pending_match_suggestion_for_user,
+    require_importer,
     require_supplier_manager,
     undoable_merge_for_user,
 )
@@ -93,3 +98,38 @@ def undo(request, pk):
         return redirect(reverse("suppliers:merges"))
     messages.success(request, f"{restored.name} is back as its own supplier, with its history.")
     return redirect(restored.get_absolute_url())
+
+
+def match_suggestions(request):
+    """Names from imports that are probably, not certainly, an existing supplier. Their lines
+    wait on a supplier of their own: "Same supplier" merges the two (undoable from the merge
+    history), "Different" keeps them apart for good."""
+    if request.method == "POST":
+        suggestion = pending_match_suggestion_for_user(
+            request, params.record_id(request.POST, "suggestion")
+        )
+        try:
+            if request.POST.get("action") == "accept":
+                match_suggestion_accept(suggestion=suggestion, by=request.user)
+                messages.success(
+                    request,
+                    f"{suggestion.name_in_file} is merged into {suggestion.suggested.name}. "
+                    "The merge can be undone from the merge history.",
+                )
+            else:
+                match_suggestion_reject(suggestion=suggestion, by=request.user)
+                messages.success(
+                    request,
+                    f"{suggestion.name_in_file} stays a supplier of its own.",
+                )
+        except MergeRefused as refusal:
+            messages.error(request, str(refusal))
+        return redirect(request.get_full_path())
+    require_importer(request)
+    pending = queries.pending_match_suggestions()
+    if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
+        return export_table(
+            export_format, "supplier-match-suggestions", queries.MATCH_SUGGESTION_COLUMNS, pending
+        )
+    page = Paginator(pending, 50).get_page(params.page_number(request.GET))
+    return render(request, "suppliers/match_suggestions.html", {"page": page})
