@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 
 from spend import kraljic
+from spend.importing.contracts import CONTRACT_FIELDS
 from spend.importing.mapping import FIELDS
 from spend.importing.parsing import DATE_FORMATS, ISO_4217
 from spend.models import ColumnMapping, KraljicAssessment
@@ -17,6 +18,18 @@ class UploadForm(forms.Form):
         label="Spend file",
         help_text="CSV or Excel (.xlsx) export from the ERP or accounts-payable system.",
         allow_empty_file=True,  # a 0-byte file gets its own message from the reader
+    )
+    kind = forms.ChoiceField(
+        label="The file holds",
+        required=False,
+        choices=[
+            ("", "Tell from its columns"),
+            ("spend", "Spend lines (payments, invoices)"),
+            ("contracts", "A contracts register"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="A contracts register (reference, title, supplier, value, start and end) "
+        "loads into the suppliers' contracts.",
     )
 
     def clean_file(self):
@@ -35,7 +48,8 @@ class MappingForm(forms.Form):
         help_text="The source's name, e.g. “Bradford AP export”: the next file from it reuses it.",
     )
 
-    def __init__(self, headers, *args, **kwargs):
+    def __init__(self, headers, *args, units=(), **kwargs):
+        """`units`: (code, name) of the business units, for "one unit for every line"."""
         super().__init__(*args, **kwargs)
         choices = [("", "— not in this file —")] + [(h, h) for h in headers if h]
         for spend_field in FIELDS:
@@ -61,6 +75,14 @@ class MappingForm(forms.Form):
             required=False,
             help_text=f"When the file has no currency column (base currency: "
             f"{settings.BASE_CURRENCY}).",
+        )
+        self.fields["default_business_unit"] = forms.ChoiceField(
+            label="Business unit of every line",
+            required=False,
+            choices=[("", "— from the business-unit column —")]
+            + [(code, f"{name} ({code})") for code, name in units],
+            help_text="When the file has no business-unit column (the whole file is one "
+            "unit's spend), or for the lines whose unit cell is empty.",
         )
         self.fields["create_missing_units"] = forms.BooleanField(
             label="Create missing business units",
@@ -88,8 +110,13 @@ class MappingForm(forms.Form):
         if len(chosen) != len(set(chosen)):
             raise forms.ValidationError("Each column can hold only one field.")
         for spend_field in FIELDS:
+            if spend_field.name == "business_unit" and cleaned.get("default_business_unit"):
+                continue  # one unit for every line
             if spend_field.required and not cleaned.get(f"column_{spend_field.name}"):
-                self.add_error(f"column_{spend_field.name}", "Required: choose its column.")
+                message = "Required: choose its column."
+                if spend_field.name == "business_unit":
+                    message = "Required: choose its column, or one unit for every line below."
+                self.add_error(f"column_{spend_field.name}", message)
         if not cleaned.get("column_currency") and not cleaned.get("default_currency"):
             self.add_error("default_currency", "Choose a currency column or a currency here.")
         return cleaned
@@ -98,6 +125,92 @@ class MappingForm(forms.Form):
         return {
             f.name: self.cleaned_data[f"column_{f.name}"]
             for f in FIELDS
+            if self.cleaned_data.get(f"column_{f.name}")
+        }
+
+
+class CategoryValueMapForm(forms.Form):
+    """For each value of the file's own classification, the workbench category it means."""
+
+    prefix = "map"
+
+    def __init__(self, values, categories, *args, **kwargs):
+        """`values`: (value, rows) of the file's category column; `categories`: (code, name)
+        of the categories the person may classify into."""
+        super().__init__(*args, **kwargs)
+        self.values = values
+        choices = [("", "— leave unclassified —")] + [
+            (code, f"{name} ({code})") for code, name in categories
+        ]
+        for index, (value, rows) in enumerate(values):
+            self.fields[f"value_{index}"] = forms.ChoiceField(
+                label=value, choices=choices, required=False, help_text=f"{rows:,} rows"
+            )
+
+    def value_map(self) -> dict:
+        return {
+            value: self.cleaned_data[f"value_{index}"]
+            for index, (value, _) in enumerate(self.values)
+            if self.cleaned_data.get(f"value_{index}")
+        }
+
+
+class ContractMappingForm(forms.Form):
+    """One choice per contract field among the file's headers, and how dates are written."""
+
+    name = forms.CharField(
+        label="Save this mapping as",
+        max_length=100,
+        help_text="The register's source, e.g. “Salford contracts”: its next file reuses it.",
+    )
+
+    def __init__(self, headers, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "— not in this file —")] + [(h, h) for h in headers if h]
+        for contract_field in CONTRACT_FIELDS:
+            self.fields[f"column_{contract_field.name}"] = forms.ChoiceField(
+                label=contract_field.label + (" *" if contract_field.required else ""),
+                choices=choices,
+                required=False,
+            )
+        self.fields["column_end"].help_text = (
+            "Needed only when the file has no current expiry date: the contract ends at its "
+            "current expiry (extensions taken), else at its end date."
+        )
+        self.fields["date_format"] = forms.ChoiceField(
+            choices=[
+                (value, label)
+                for value, label in ColumnMapping.DATE_FORMATS
+                if value in DATE_FORMATS
+            ],
+            help_text="ISO dates (2026-01-31) are always read as well.",
+        )
+        self.fields["decimal_comma"] = forms.BooleanField(
+            label="Amounts use a decimal comma (1.234,56)", required=False
+        )
+        self.fields["store_valid_rows"] = forms.BooleanField(
+            label="If some rows are wrong, store the valid rows anyway",
+            required=False,
+            help_text="Otherwise a register with any error stores nothing.",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [cleaned.get(f"column_{f.name}") for f in CONTRACT_FIELDS]
+        chosen = [header for header in chosen if header]
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError("Each column can hold only one field.")
+        for contract_field in CONTRACT_FIELDS:
+            if contract_field.name == "end" and cleaned.get("column_expiry"):
+                continue
+            if contract_field.required and not cleaned.get(f"column_{contract_field.name}"):
+                self.add_error(f"column_{contract_field.name}", "Required: choose its column.")
+        return cleaned
+
+    def columns(self):
+        return {
+            f.name: self.cleaned_data[f"column_{f.name}"]
+            for f in CONTRACT_FIELDS
             if self.cleaned_data.get(f"column_{f.name}")
         }
 

@@ -129,17 +129,23 @@ def looks_like_decimal_comma(samples: list[str]) -> bool:
 
 
 def guess_date_format(samples: list[str]) -> str:
-    """The date format that reads every sample; day first wins ties (UK and European files)."""
+    """The date format that reads every sample that looks like a date (a copyright line or a
+    note in the date column decides nothing); day first wins ties (UK and European files).
+    Give it every row that can decide: "03/04/2021" is either format, "13/04/2021" only one."""
+    values = [
+        value
+        for value in (sample.strip() for sample in samples)
+        if _ISO.match(value) or _NUMERIC_DATE.match(value) or _SERIAL.match(value)
+    ]
+    if not values:
+        return "iso"
     for date_format in ("iso", "day_first", "excel", "month_first"):
-        values = [s for s in samples if s.strip()]
-        if not values:
-            return "iso"
         try:
             for value in values:
                 parse_date(value, date_format)
         except ValueError:
             continue
-        if date_format == "iso" and not all(_ISO.match(v.strip()) for v in values):
+        if date_format == "iso" and not all(_ISO.match(v) for v in values):
             continue
         return date_format
     return "iso"

@@ -13,6 +13,7 @@ import pyarrow as pa
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 ZIP_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t", "|")
+MANGLED_BOM = "\ufeff".encode().decode("cp1252")  # "ï»¿"
 # The longest cell an import reads as text: Python's csv module stops at this length by
 # default. A longer header cell refuses the file; a longer data cell is a row error.
 LONGEST_CELL = 131_072
@@ -205,6 +206,9 @@ def _read_csv(data: bytes) -> Table:
     for cells in reader:
         if not _is_blank(cells):
             headers = [cell.strip() for cell in cells]
+            # A byte-order mark decoded twice over (UTF-8 read as Windows-1252 and saved
+            # again) is no part of the first column's name.
+            headers[0] = headers[0].removeprefix(MANGLED_BOM).removeprefix("\ufeff").strip()
             break
     _check_headers(headers or [])
 

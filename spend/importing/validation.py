@@ -6,6 +6,7 @@ import datetime
 import functools
 import itertools
 import operator
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -84,8 +85,13 @@ def name_in(text: str) -> str:
 
 
 def unit_name_in(text: str, spec: MappingSpec) -> str:
-    """The business unit a cell names; UNASSIGNED_UNIT for none when missing units are made."""
-    return name_in(text) or (UNASSIGNED_UNIT if spec.create_missing_units else "")
+    """The business unit a cell names; else the mapping's unit for every line; else
+    UNASSIGNED_UNIT when missing units are made."""
+    return (
+        name_in(text)
+        or spec.default_business_unit
+        or (UNASSIGNED_UNIT if spec.create_missing_units else "")
+    )
 
 
 def unit_may_be_used(name: str, spec: MappingSpec, reference: Reference) -> bool:
@@ -132,11 +138,27 @@ def is_total_row(cells: list[str], indexes: dict) -> bool:
     return any(cell.lower().rstrip(":").strip() in TOTAL_WORDS for cell in cells)
 
 
+def is_note_row(cells: list[str], indexes: dict) -> bool:
+    """A note under (or above) the lines, such as "© Copyright Some Council 2021" or "Source:
+    finance system": one cell of text and no amount, whichever column the note landed in."""
+    filled = [cell for cell in cells if cell.strip()]
+    amount_index = indexes.get("amount")
+    has_amount = amount_index is not None and amount_index < len(cells) and cells[amount_index]
+    return len(filled) == 1 and not has_amount and bool(_NOTE_TEXT.search(filled[0]))
+
+
+# A note is prose: two words at least, or the copyright sign.
+_NOTE_TEXT = re.compile(r"©|\(c\)|[A-Za-z]{2,}\W+[A-Za-z]{2,}", re.IGNORECASE)
+TOTAL_ROW, NOTE_ROW = "total row", "note row"
+
+
 def validate_row(
     number: int, cells: list[str], indexes: dict, spec: MappingSpec, reference: Reference
 ) -> RowResult:
     if is_total_row(cells, indexes):
-        return RowResult(skipped="total row")
+        return RowResult(skipped=TOTAL_ROW)
+    if is_note_row(cells, indexes):
+        return RowResult(skipped=NOTE_ROW)
     width = len(cells)
     values = {name: cells[index] if index < width else "" for name, index in indexes.items()}
 

@@ -4,11 +4,13 @@ review fuzzy supplier matches; classify unclassified spend; FX rates."""
 import csv
 import io
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -16,31 +18,45 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from categories.models import Category
-from spend import queries, services
+from spend import queries, services, suggestions
 from spend.forms import (
+    CategoryValueMapForm,
     ClassifyForm,
+    ContractMappingForm,
     MappingForm,
     RatesUploadForm,
     RuleForm,
     UploadForm,
 )
+from spend.importing.contracts import CONTRACT_FIELDS
 from spend.importing.heartbeat import sweep_stalled_jobs
-from spend.importing.mapping import FIELDS, propose_mapping
+from spend.importing.mapping import FIELDS
 from spend.importing.rates import parse_rates
 from spend.importing.reading import UnreadableFile
 from spend.importing.storing import (
+    CONTRACTS,
     ImportRefused,
+    category_values_in,
     choose_sheet,
+    known_names,
+    propose_for,
     refuse_job,
     sample_rows,
     save_upload,
+    saved_mapping_for,
     undo_batch,
+    undo_preview,
 )
-from spend.models import ClassificationRule, ColumnMapping, ExchangeRate, ImportJob
+from spend.models import ClassificationRule, ExchangeRate, ImportJob, SpendLine
+from spend.tasks import classifier_retrain_soon
+from spend.views.picker import category_typed
+from stakeholders.models import BusinessUnit
 from suppliers.models import SupplierAlias
+from workbench import params
 from workbench.exports import EXPORT_FORMATS, Column, export_response, export_table
 from workbench.permissions import (
     changeable_import_job_for_user,
+    classifiable_categories,
     import_job_for_user,
     may_change_category,
     may_retry_import,
@@ -73,6 +89,20 @@ UNCLASSIFIED_COLUMNS = [
     Column("Spend", "spend"),
     Column("Lines", "lines"),
 ]
+SUGGESTION_COLUMNS = [
+    Column("Supplier", lambda suggestion: suggestion.supplier.name),
+    Column("Description", "description"),
+    Column("GL account", "gl_account"),
+    Column("Lines", "lines"),
+    Column("Spend", "spend"),
+    Column("Suggested category code", lambda suggestion: suggestion.category.code),
+    Column("Suggested category", lambda suggestion: suggestion.category.name),
+    Column("From", lambda suggestion: suggestion.get_source_display()),
+    Column("Confidence", lambda suggestion: round(suggestion.confidence, 4)),
+    Column("Why", lambda suggestion: "; ".join(suggestion.reasons)),
+]
+# The confidence the "accept every suggestion at least this sure" button starts at.
+ACCEPT_AT_LEAST = 90
 RATE_COLUMNS = [
     Column("Currency", "currency"),
     Column("Month", lambda rate: rate.month.strftime("%Y-%m")),
@@ -102,7 +132,9 @@ def import_list(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = save_upload(upload.read(), Path(upload.name).name, request.user)
+            job = save_upload(
+                upload.read(), Path(upload.name).name, request.user, form.cleaned_data["kind"]
+            )
         except (UnreadableFile, ImportRefused) as refusal:
             form.add_error("file", str(refusal))
         else:
@@ -126,21 +158,32 @@ def import_list(request):
 
 def _mapping_initial(job: ImportJob) -> dict:
     """The saved mapping whose columns this file has (the same source), else a proposal."""
-    for mapping in ColumnMapping.objects.order_by("-updated_at"):
-        if mapping.columns and set(mapping.columns.values()) <= set(job.headers):
-            spec, name, saved = mapping, mapping.name, True
-            break
+    notes = []
+    if mapping := saved_mapping_for(job):
+        spec, name, saved = mapping, mapping.name, True
     else:
-        spec = propose_mapping(job.headers, sample_rows(job), settings.BASE_CURRENCY)
-        name, saved = Path(job.file_name).stem[:100], False
+        spec = propose_for(job)
+        name, saved, notes = Path(job.file_name).stem[:100], False, spec.problems
+    if job.kind == CONTRACTS:
+        return {
+            "saved": saved,
+            "notes": notes,
+            "name": name,
+            **{f"column_{f.name}": spec.columns.get(f.name, "") for f in CONTRACT_FIELDS},
+            "date_format": spec.date_format,
+            "decimal_comma": spec.decimal_comma,
+        }
     return {
         "saved": saved,
+        "notes": notes,
         "name": name,
         **{f"column_{f.name}": spec.columns.get(f.name, "") for f in FIELDS},
         "date_format": spec.date_format,
         "decimal_comma": spec.decimal_comma,
         "default_currency": spec.default_currency,
         "create_missing_units": spec.create_missing_units,
+        "default_business_unit": spec.default_business_unit,
+        "category_values": getattr(spec, "category_values", {}),
     }
 
 
@@ -165,7 +208,7 @@ def import_job(request, pk):
         "spend/imports/import_job.html",
         {
             "job": job,
-            "cube_url": cube_url(),
+            "cube_url": _batch_cube_url(job),
             "may_undo": may_undo_import(request.user, job),
             "may_retry": may_retry_import(request.user, job),
             "errors": job.errors[:100],
@@ -175,10 +218,32 @@ def import_job(request, pk):
 
 def _confirm_mapping(request, job):
     initial = _mapping_initial(job)
-    form = MappingForm(job.headers, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if job.kind == CONTRACTS:
+        form = ContractMappingForm(job.headers, request.POST or None, initial=initial)
+    else:
+        units = BusinessUnit.objects.order_by("name").values_list("code", "name")
+        form = MappingForm(job.headers, request.POST or None, initial=initial, units=units)
+    if request.method == "POST" and form.is_valid() and job.kind == CONTRACTS:
         data = form.cleaned_data
         services.import_job_map(
+            job=job,
+            by=request.user,
+            name=data["name"],
+            columns=form.columns(),
+            date_format=data["date_format"],
+            decimal_comma=data["decimal_comma"],
+            default_currency="",
+            create_missing_units=False,
+            store_valid_rows=data["store_valid_rows"],
+        )
+        return redirect(job)
+    value_map = _value_map_form(request, job, initial)
+    if request.method == "POST" and form.is_valid() and value_map.is_valid():
+        data = form.cleaned_data
+        # The values shown were those of the column proposed; a map for another is no map.
+        same_column = request.POST.get("map-column", "") == data["column_category"]
+        services.import_job_map(
+            category_values=value_map.value_map() if same_column else {},
             job=job,
             by=request.user,
             name=data["name"],
@@ -188,6 +253,7 @@ def _confirm_mapping(request, job):
             default_currency=data["default_currency"],
             create_missing_units=data["create_missing_units"],
             store_valid_rows=data["store_valid_rows"],
+            default_business_unit=data["default_business_unit"],
         )
         return redirect(job)
     return render(
@@ -197,10 +263,34 @@ def _confirm_mapping(request, job):
             "job": job,
             "form": form,
             "saved_mapping": initial["name"] if initial["saved"] else "",
+            "notes": initial["notes"],
+            "value_map": value_map if job.kind != CONTRACTS else None,
             "headers": job.headers,
             "samples": sample_rows(job, SAMPLE_ROWS),
         },
     )
+
+
+def _value_map_form(request, job, initial) -> CategoryValueMapForm:
+    """The file's own classification values that name no category, each to be mapped onto a
+    category the person may classify into; the saved mapping's choices first."""
+    column = initial.get("column_category", "") if job.kind != CONTRACTS else ""
+    known = known_names(Category)
+    values = [
+        (value, rows)
+        for value, rows in (category_values_in(job, column) if column else [])
+        if " ".join(value.lower().split()) not in known
+    ]
+    categories = classifiable_categories(request.user).order_by("code").values_list("code", "name")
+    saved = initial.get("category_values", {})
+    form = CategoryValueMapForm(
+        values,
+        list(categories),
+        request.POST or None,
+        initial={f"value_{i}": saved.get(value, "") for i, (value, _) in enumerate(values)},
+    )
+    form.column = column
+    return form
 
 
 def import_rejected(request, pk):
@@ -241,14 +331,35 @@ def import_store_valid(request, pk):
     return redirect(job)
 
 
-@require_POST
+def _batch_cube_url(job: ImportJob) -> str:
+    """The spend cube over the months the job's lines fall in (a file of 2020 lies outside the
+    cube's default twelve months)."""
+    url = cube_url()
+    if not url or job.batch_id is None:
+        return url
+    window = SpendLine.objects.filter(import_batch_id=job.batch_id).aggregate(
+        first=Min("date"), last=Max("date")
+    )
+    if window["first"] is None:
+        return url
+    months = {"start": f"{window['first']:%Y-%m}", "end": f"{window['last']:%Y-%m}"}
+    return f"{url}?{urlencode(months)}"
+
+
 def import_undo(request, pk):
+    """Undo a stored import, after a page that says what goes with it: its lines, and the
+    suppliers, business units and supplier matches it created that nothing else uses."""
     job = undoable_import_job_for_user(request, pk)
     if job.status != ImportJob.STORED:
         messages.error(request, "Only a stored import can be undone.")
         return redirect(job)
-    removed = undo_batch(job)
-    messages.success(request, f"Import #{job.pk} undone: {removed} lines removed.")
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(
+            request, "spend/imports/import_undo.html", {"job": job, "undo": undo_preview(job)}
+        )
+    undo_batch(job)
+    job.refresh_from_db()
+    messages.success(request, f"Import #{job.pk}: {job.message}")
     return redirect(job)
 
 
@@ -288,12 +399,16 @@ def supplier_matches(request):
 
 
 def unclassified(request):
-    """Unclassified spend by supplier, largest first. Classifying a supplier here classifies its
-    unclassified lines and remembers a supplier rule for the next import."""
+    """Unclassified spend: the suggested categories (a rule made since the import, else the
+    classifier's), most spend times confidence first, to accept in bulk; and the spend by
+    supplier, to classify by hand. Classifying a supplier classifies its unclassified lines
+    and remembers a supplier rule for the next import."""
     require_importer(request)
+    if request.method == "POST" and "accept" in request.POST:
+        return _accept_suggestions(request)
     form = ClassifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        category = Category.objects.filter(code=form.cleaned_data["category"].strip()).first()
+        category = category_typed(form.cleaned_data["category"])
         supplier_ids = [int(pk) for pk in request.POST.getlist("supplier") if pk.isdigit()]
         if category is None:
             form.add_error("category", "No category has this code.")
@@ -315,25 +430,79 @@ def unclassified(request):
                     f"{category}; the next imports will do the same.",
                 )
                 return redirect("spend:unclassified")
+    export_format = request.GET.get("format")
+    if export_format in EXPORT_FORMATS and request.GET.get("table") == "suggestions":
+        return export_table(
+            export_format,
+            "suggested-categories",
+            SUGGESTION_COLUMNS,
+            suggestions.suggestion_queue().iterator(),
+        )
     rows = queries.unclassified_by_supplier()
-    if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
+    if export_format in EXPORT_FORMATS:
         return export_table(
             export_format, "unclassified-spend", UNCLASSIFIED_COLUMNS, rows.iterator()
         )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    totals = queries.unclassified_totals()
-    categories = Category.objects.order_by("path").only("code", "name", "depth")
+    queue = Paginator(suggestions.suggestion_queue(), 25).get_page(
+        request.GET.get("suggestions_page")
+    )
+    typed = form["category"].value() or ""
     return render(
         request,
         "spend/imports/unclassified.html",
         {
             "page": page,
+            "queue": queue,
+            "queue_totals": suggestions.queue_totals(),
+            "acceptable": set(
+                classifiable_categories(request.user)
+                .filter(pk__in={s.category_id for s in queue})
+                .values_list("pk", flat=True)
+            ),
+            "training": suggestions.latest_training(),
+            "learning_now": suggestions.learning_now(),
+            "at_least": ACCEPT_AT_LEAST,
             "form": form,
-            "totals": totals,
-            "categories": categories,
+            "totals": queries.unclassified_totals(),
+            "picker_value": typed,
+            "picker_chosen": category_typed(typed),
             "currency": settings.BASE_CURRENCY,
         },
     )
+
+
+def _accept_suggestions(request):
+    """Accept the ticked suggestions, or every one at or above a confidence; only those into
+    categories the person may classify into are accepted (the rest are counted)."""
+    if request.POST["accept"] == "confident":
+        try:
+            at_least = min(100, max(50, int(request.POST.get("at_least", ""))))
+        except ValueError:
+            at_least = ACCEPT_AT_LEAST
+        chosen = suggestions.suggestion_queue().filter(
+            confidence__gte=at_least / 100,
+            category__in=classifiable_categories(request.user),
+        )
+    else:
+        ticked = [int(pk) for pk in request.POST.getlist("suggestion") if pk.isdigit()]
+        chosen = suggestions.suggestion_queue().filter(pk__in=ticked)
+    result = suggestions.classification_suggestions_accept(suggestions=chosen, by=request.user)
+    if not result["accepted"] and not result["refused"]:
+        messages.error(request, "No suggestion was chosen (tick some, or lower the confidence).")
+    else:
+        messages.success(
+            request,
+            f"{result['accepted']} suggestion(s) accepted: {result['lines']} lines classified. "
+            "The model learns from them in the background."
+            + (
+                f" {result['refused']} suggestion(s) into categories you do not own were left "
+                "for their owners."
+                if result["refused"]
+                else ""
+            ),
+        )
+    return redirect("spend:unclassified")
 
 
 def exchange_rates(request):
@@ -374,11 +543,25 @@ def classification_rules(request):
         except ValidationError as refusal:
             messages.error(request, " ".join(refusal.messages))
         else:
+            classifier_retrain_soon()  # its suggestions go
             messages.success(request, f"Rule removed: {rule}.")
+        return redirect("spend:classification_rules")
+    if request.method == "POST" and request.POST.get("restore"):
+        removal = get_object_or_404(
+            ClassificationRule.history.filter(history_type="-"),
+            history_id=params.record_id(request.POST, "restore"),
+        )
+        try:
+            rule = services.classification_rule_restore(removal=removal, by=request.user)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            classifier_retrain_soon()  # its suggestions come back
+            messages.success(request, f"Rule put back: {rule}.")
         return redirect("spend:classification_rules")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        category = Category.objects.filter(code=data["category"].strip()).first()
+        category = category_typed(data["category"])
         if category is None:
             form.add_error("category", "No category has this code.")
         elif not may_change_category(request.user, category):
@@ -391,13 +574,28 @@ def classification_rules(request):
             except ValidationError as refusal:
                 form.add_error("value", refusal.messages)
             else:
-                messages.success(request, f"Rule saved: {rule}. It applies to the next imports.")
+                # Rules win over the model: the lines already imported that the rule fits
+                # come back as its suggestions, to accept on the unclassified-spend page.
+                classifier_retrain_soon()
+                messages.success(
+                    request,
+                    f"Rule saved: {rule}. It applies to the next imports; the unclassified "
+                    "lines it fits are suggested for it on the unclassified-spend page.",
+                )
                 return redirect("spend:classification_rules")
     rules = queries.rules_in_precedence()
     if (export_format := request.GET.get("format")) in EXPORT_FORMATS:
         return export_table(export_format, "classification-rules", RULE_COLUMNS, rules)
+    typed = form["category"].value() or ""
     return render(
         request,
         "spend/imports/classification_rules.html",
-        {"form": form, "rules": rules, "categories": Category.objects.only("code", "name")},
+        {
+            "form": form,
+            "rules": rules,
+            "picker_value": typed,
+            "picker_chosen": category_typed(typed),
+            "changes": queries.classification_rule_changes(),
+            "removed": queries.removed_classification_rules(),
+        },
     )

@@ -128,9 +128,23 @@ def test_undo_is_for_the_importer_and_administrators(client, company):
     client.force_login(company.other_manager)
     assert client.post(reverse("spend:import_undo", args=[job.pk])).status_code == 403
     client.force_login(company.manager)
-    client.post(reverse("spend:import_undo", args=[job.pk]))
+    client.post(reverse("spend:import_undo", args=[job.pk]), {"confirm": "yes"})
     assert not SpendLine.objects.exists()
     assert ImportJob.objects.get().status == ImportJob.UNDONE
+
+
+def test_undo_asks_for_confirmation_and_says_what_goes_with_the_lines(client, company):
+    job = import_file(csv_bytes(*ROWS), user=company.manager)
+    client.force_login(company.manager)
+    page = client.get(reverse("spend:import_undo", args=[job.pk]))
+    assert page.status_code == 200
+    text = " ".join(page.content.decode().split())
+    assert f"its <strong>{job.lines_stored}</strong> spend line" in text
+    assert "supplier" in text and "business unit" in text
+    # Neither looking at the page nor a POST without the confirmation removes anything.
+    client.post(reverse("spend:import_undo", args=[job.pk]))
+    assert SpendLine.objects.count() == job.lines_stored
+    assert ImportJob.objects.get().status == ImportJob.STORED
 
 
 def test_classifying_a_supplier_in_bulk_is_remembered_for_the_next_import(client, company):

@@ -56,7 +56,7 @@ def test_without_creating_units_the_file_is_refused_and_names_the_unit(company):
 def test_bradford_files_import_as_an_analyst_expects(company):
     output = import_spend(FILES[0], "--create-missing-units")
     by_unit, count = file_totals(FILES[0])
-    assert f"{count} lines stored" in output
+    assert f"{count:,} lines stored" in output
 
     mapping = ColumnMapping.objects.get(name="Bradford AP")
     assert mapping.columns == {
@@ -101,7 +101,8 @@ def test_next_months_reuse_the_mapping_and_the_suppliers(company):
     import_spend(FILES[0], "--create-missing-units")
     suppliers_after_january = SpendLine.objects.aggregate(n=Count("supplier", distinct=True))["n"]
     for path in FILES[1:]:
-        import_spend(path)
+        # Each month's labels differ: each run asks for its new units itself.
+        import_spend(path, "--create-missing-units")
     jobs = ImportJob.objects.filter(status=ImportJob.STORED).order_by("pk")
     assert jobs.count() == len(FILES)
     february = jobs[1].summary["suppliers"]
@@ -113,3 +114,35 @@ def test_next_months_reuse_the_mapping_and_the_suppliers(company):
     )
     with pytest.raises(CommandError, match="already imported"):
         import_spend(FILES[0])
+
+
+def test_a_saved_mapping_that_creates_units_does_not_create_them_for_the_command(company):
+    """The browser's mapping may say "create missing units"; the command creates units only
+    when the person running it says so (issue 14, item 6)."""
+    import_spend(FILES[0], "--create-missing-units")
+    ColumnMapping.objects.filter(name="Bradford AP").update(create_missing_units=True)
+    units = BusinessUnit.objects.count()
+    with pytest.raises(CommandError, match="nothing was stored"):
+        import_spend(FILES[1])
+    assert BusinessUnit.objects.count() == units
+
+
+def test_the_command_uses_the_mapping_saved_in_the_browser_under_the_files_name(company):
+    """A mapping saved in the browser under the file's name (the page's default) is used as it
+    is, not overwritten by a fresh proposal (issue 14, item 6)."""
+    corrected = {
+        "date": "Payment date",
+        "amount": "Net Amount",
+        "supplier": "Supplier Name",
+        "business_unit": "Service Label",
+        "description": "Expenditure category",
+    }
+    ColumnMapping.objects.create(
+        name=FILES[0].stem, columns=corrected, date_format="iso", default_currency="GBP"
+    )
+    out = StringIO()
+    call_command("import_spend", str(FILES[0]), "--create-missing-units", stdout=out)
+    assert "Using the saved mapping" in out.getvalue()
+    assert ColumnMapping.objects.get(name=FILES[0].stem).columns == corrected
+    # The saved mapping has no GL account: none is read.
+    assert not SpendLine.objects.exclude(gl_account="").exists()

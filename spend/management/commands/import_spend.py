@@ -4,12 +4,18 @@ now. Exits 0 when the lines are stored, non-zero with the problems otherwise."""
 from dataclasses import replace
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from spend.importing.mapping import mapping_problems, propose_mapping
+from spend.importing.contracts import contract_mapping_problems
+from spend.importing.mapping import mapping_problems
 from spend.importing.reading import UnreadableFile
-from spend.importing.storing import ImportRefused, run_job, sample_rows, save_upload
+from spend.importing.storing import (
+    ImportRefused,
+    propose_for,
+    run_job,
+    save_upload,
+    saved_mapping_for,
+)
 from spend.models import ColumnMapping, ImportJob
 
 
@@ -20,8 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument(
             "--mapping",
-            help="Name of the source's column mapping: used if saved, else proposed from the "
-            "headers and saved under this name (default: the file's name).",
+            help="Name of the source's column mapping: used as saved (in the browser or by an "
+            "earlier run), else proposed from the file and saved under this name (default: "
+            "the file's name, or a saved mapping whose columns the file has).",
         )
         parser.add_argument(
             "--store-valid-rows",
@@ -31,7 +38,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--create-missing-units",
             action="store_true",
-            help="Create business units the file names that do not exist yet.",
+            help="Create business units the file names that do not exist yet (for this run "
+            "only: a saved mapping's choice does not count here).",
         )
         parser.add_argument("--currency", help="Currency of every line when the file has none.")
 
@@ -45,6 +53,8 @@ class Command(BaseCommand):
             raise CommandError(str(refusal)) from None
         job.mapping = self._mapping(job, options)
         job.store_valid_rows = options["store_valid_rows"]
+        # Units are created only when this run asks, whatever the saved mapping says.
+        job.create_missing_units = options["create_missing_units"]
         job.status = ImportJob.QUEUED
         job.save()
         job = run_job(job.pk)
@@ -58,38 +68,53 @@ class Command(BaseCommand):
         if job.status != ImportJob.STORED:
             raise CommandError(job.message)
         summary = job.summary
+        suppliers = summary["suppliers"]
+        if job.kind == ColumnMapping.CONTRACTS:
+            self.stdout.write(
+                f"{job.lines_stored:,} contracts stored as batch {job.batch_id} (import "
+                f"#{job.pk}), worth {summary['contracts_value']}; suppliers: {suppliers['exact']} "
+                f"exact, {suppliers.get('queued', 0)} queued for review, {suppliers['new']} new"
+            )
+            return
         self.stdout.write(
-            f"{job.lines_stored} lines stored as batch {job.batch_id} "
+            f"{job.lines_stored:,} lines stored as batch {job.batch_id} "
             f"(import #{job.pk}); {summary.get('unclassified_lines', 0)} unclassified; "
-            f"suppliers: {summary['suppliers']['exact']} exact, {summary['suppliers']['alias']} "
-            f"by alias, {summary['suppliers']['fuzzy']} fuzzy, {summary['suppliers']['new']} new; "
+            f"suppliers: {suppliers['exact']} exact, {suppliers['alias']} by alias, "
+            f"{suppliers['fuzzy']} fuzzy, {suppliers.get('queued', 0)} queued for review, "
+            f"{suppliers['new']} new, {suppliers.get('redacted', 0)} redacted; "
             f"units created: {len(summary.get('units_created', []))}"
         )
 
     def _mapping(self, job, options):
-        """The saved mapping of that name; else one proposed from the headers, saved under the
-        name (or the file's) so the next file of the source reuses it."""
+        """The saved mapping of that name, or else the one the browser would offer (saved
+        for a file with these columns), used as saved; else one proposed from the file, saved
+        under the name (or the file's) so the next file of the source reuses it."""
         name = options["mapping"] or Path(job.file_name).stem[:100]
-        mapping = ColumnMapping.objects.filter(name=name).first()
-        if mapping is None or not options["mapping"]:
-            spec = propose_mapping(job.headers, sample_rows(job), settings.BASE_CURRENCY)
+        mapping = saved_mapping_for(job, name)
+        if mapping is not None:
+            self.stdout.write(f"Using the saved mapping {mapping.name!r}: {mapping.columns}")
+            if options["currency"] and not mapping.columns.get("currency"):
+                mapping.default_currency = options["currency"].upper()
+                mapping.save(update_fields=["default_currency"])
+            return mapping
+        spec = propose_for(job)
+        if job.kind == ColumnMapping.CONTRACTS:
+            problems = contract_mapping_problems(job.headers, spec)
+        else:
             if options["currency"]:
                 spec = replace(spec, default_currency=options["currency"].upper())
-            if problems := mapping_problems(job.headers, spec):
-                raise CommandError(" ".join(problems))
-            mapping, _ = ColumnMapping.objects.update_or_create(
-                name=name,
-                defaults={
-                    "columns": spec.columns,
-                    "date_format": spec.date_format,
-                    "decimal_comma": spec.decimal_comma,
-                    "default_currency": spec.default_currency,
-                },
-            )
-            self.stdout.write(f"Mapping {name!r} proposed from the headers: {spec.columns}")
-        if options["currency"]:
-            mapping.default_currency = options["currency"].upper()
-        if options["create_missing_units"]:
-            mapping.create_missing_units = True
-        mapping.save()
+            problems = mapping_problems(job.headers, spec)
+        if problems:
+            raise CommandError(" ".join(problems))
+        mapping = ColumnMapping.objects.create(
+            name=name,
+            kind=job.kind,
+            columns=spec.columns,
+            date_format=spec.date_format,
+            decimal_comma=spec.decimal_comma,
+            default_currency=getattr(spec, "default_currency", ""),
+        )
+        self.stdout.write(f"Mapping {name!r} proposed from the file: {spec.columns}")
+        for note in spec.problems:
+            self.stdout.write(note)
         return mapping
