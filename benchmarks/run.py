@@ -11,6 +11,8 @@
    swap and the board pack workbook: p50 and p95 server time and queries.
 5. Spend import of a generated CSV (BENCH_IMPORT_LINES, default BENCH_LINES): rows per second
    of the whole import, and its ratio to a bare COPY of the same file into an unindexed table.
+6. The classifier's held-out accuracy on the demo and on a real file, and its speed
+   (benchmarks/classification.py says which figures); printed before the import's.
 """
 
 import os
@@ -336,4 +338,8 @@ if __name__ == "__main__":
         bench_cpo_home()
         bench_portfolio_dashboard()
         bench_spend_cube()
+        # The classifier that learns from the team, on the demo: benchmarks/classification.py.
+        from classification import bench_classifier
+
+        bench_classifier()
     bench_import()
