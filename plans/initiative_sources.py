@@ -1,6 +1,7 @@
-"""Initiatives that start from something the supplier side already holds: a contract coming up
-for renewal, or an idea a supplier brought. The plan's initiative form opens filled in from it,
-and the initiative keeps a link back to where it came from."""
+"""Initiatives that start from something the supplier side already holds (a contract coming up
+for renewal, an idea a supplier brought) or from a finding of the opportunity finder. The plan's
+initiative form opens filled in from it, and the initiative keeps a link back to where it came
+from."""
 
 import datetime
 from decimal import Decimal
@@ -49,6 +50,29 @@ def initial_from_idea(idea, today: datetime.date) -> dict:
     elif idea.kind == "revenue":
         initial["revenue"] = value
     return initial
+
+
+def initial_from_finding(finding, units, today: datetime.date) -> dict:
+    """A finding of the opportunity finder as an initiative: its lever, the spend it addresses,
+    the lower end of its estimated saving (the manager raises it once validated), the units
+    that buy where it was found, and where it came from in the description."""
+    rate = finding.rate
+    return {
+        "title": finding.title[:200],
+        "description": (
+            f"{finding.why}\n\nFrom the opportunity finder ({finding.kind_name.lower()}): "
+            f"addressable spend {finding.addressable:,.2f}, estimated saving "
+            f"{finding.saving_low:,.2f} to {finding.saving_high:,.2f} at "
+            f"{rate.low:.1%} to {rate.high:.1%} ({rate.source})"
+        ),
+        "lever": finding.lever,
+        "spend_affected": finding.addressable,
+        "hard_savings": finding.saving_low,
+        "affected_units": list(units),
+        # The benchmark rates are yearly: the first year is the initiative's to deliver.
+        "start": today,
+        "end": today + datetime.timedelta(days=364),
+    }
 
 
 def _related_paths(categories) -> Q:

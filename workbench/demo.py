@@ -876,6 +876,9 @@ class SpendChunk:
     currency: np.ndarray
     amount_pennies: np.ndarray  # in GBP
     original_pennies: np.ndarray  # in the line's currency
+    # Each line's document number as an offset from first_number; None: its own position.
+    # A planted duplicate reuses another line's (see plant_findings).
+    reference_index: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.date)
@@ -942,7 +945,7 @@ def generate_chunk(company: DemoCompany, size: int, chunk_index: int) -> SpendCh
     original = np.where(currency == GBP, gbp, np.rint(gbp / rate)).astype(np.int64)
     amount = np.where(currency == GBP, original, np.rint(original * rate)).astype(np.int64)
 
-    return SpendChunk(
+    chunk = SpendChunk(
         first_number=chunk_index * CHUNK_LINES + 1,
         date=date,
         supplier=supplier,
@@ -951,6 +954,90 @@ def generate_chunk(company: DemoCompany, size: int, chunk_index: int) -> SpendCh
         currency=currency,
         amount_pennies=amount,
         original_pennies=original,
+    )
+    return plant_findings(chunk) if chunk_index == 0 else chunk
+
+
+# What plant_findings puts in the first block, for the opportunity finder and the duplicate
+# review to find (tests/opportunities/test_demo.py checks each is found).
+PLANTED_SAME_AMOUNT_PAIRS = 6
+PLANTED_SAME_REFERENCE_PAIRS = 3
+PLANTED_SPLIT_SUPPLIERS = 2
+PLANTED_SPLIT_INVOICES = 5
+SPLIT_THRESHOLD_PENNIES = 500_000  # the demo's budget-holder limit, 5,000.00
+DRIFT_FACTOR = 3
+LATEST_YEAR_START = np.datetime64("2025-11-01")
+
+
+def plant_findings(chunk: SpendChunk) -> SpendChunk:
+    """The first block with a few known findings planted in its GBP invoices (GBP, so that
+    amount == original holds without an exchange rate); the line count is unchanged:
+
+    - price drift: the GBP supplier with the most invoices in both years has its latest
+      twelve months' invoices tripled, so its spend grows about +200 % against its leaf's few
+      per cent;
+    - 6 possible duplicates of the same amount: a second invoice repeating the first's
+      supplier, leaf, unit and amount two working days later (February to April 2026);
+    - 3 possible duplicates by document reference: the same invoice number paid again three
+      weeks later, £10.00 more (May to June 2026);
+    - 2 suppliers each with 5 invoices of £4,600 to £4,990, just under the 5,000.00 approval
+      threshold the demo sets (opportunities.demo), in June and July 2026.
+
+    Fragmentation, tail spend, off-contract spend and contracts within their notice period
+    need no planting: the supplier base and the demo contracts (suppliers.demo) hold them."""
+    gbp = (chunk.currency == GBP) & (chunk.amount_pennies > 0)
+    needed = 2 * (PLANTED_SAME_AMOUNT_PAIRS + PLANTED_SAME_REFERENCE_PAIRS)
+    needed += PLANTED_SPLIT_SUPPLIERS * PLANTED_SPLIT_INVOICES
+    if gbp.sum() < 4 * needed:
+        return chunk
+    date, supplier, leaf, unit = (
+        a.copy() for a in (chunk.date, chunk.supplier, chunk.leaf, chunk.unit)
+    )
+    amount, original = chunk.amount_pennies.copy(), chunk.original_pennies.copy()
+    reference = np.arange(len(chunk))
+
+    latest = date >= LATEST_YEAR_START
+    both_years = np.minimum(
+        np.bincount(supplier[gbp & ~latest], minlength=supplier.max() + 1),
+        np.bincount(supplier[gbp & latest], minlength=supplier.max() + 1),
+    )
+    drifting = int(np.argmax(both_years))
+    grown = (supplier == drifting) & latest & (amount > 0)
+    amount[grown] *= DRIFT_FACTOR
+    original[grown] *= DRIFT_FACTOR
+
+    free = iter(np.flatnonzero(gbp & (supplier != drifting)).tolist())
+
+    def repeat(first, second, day):
+        supplier[second], leaf[second], unit[second] = supplier[first], leaf[first], unit[first]
+        amount[second] = original[second] = amount[first]
+        date[second] = day
+
+    for k in range(PLANTED_SAME_AMOUNT_PAIRS):
+        first, second = next(free), next(free)
+        date[first] = np.busday_offset("2026-02-02", 10 * k)
+        repeat(first, second, np.busday_offset(date[first], 2))
+    for k in range(PLANTED_SAME_REFERENCE_PAIRS):
+        first, second = next(free), next(free)
+        date[first] = np.busday_offset("2026-05-04", 10 * k)
+        repeat(first, second, np.busday_offset(date[first], 15))
+        amount[second] = original[second] = amount[first] + 1_000
+        reference[second] = reference[first]
+    for s in range(PLANTED_SPLIT_SUPPLIERS):
+        lines = [next(free) for _ in range(PLANTED_SPLIT_INVOICES)]
+        for j, line in enumerate(lines):
+            repeat(lines[0], line, np.busday_offset("2026-06-01", 20 * s + 3 * j))
+            amount[line] = original[line] = SPLIT_THRESHOLD_PENNIES - 1_000 - 9_700 * j
+    return SpendChunk(
+        first_number=chunk.first_number,
+        date=date,
+        supplier=supplier,
+        leaf=leaf,
+        unit=unit,
+        currency=chunk.currency,
+        amount_pennies=amount,
+        original_pennies=original,
+        reference_index=reference,
     )
 
 
@@ -961,10 +1048,12 @@ def generate_spend(company: DemoCompany, lines: int = DEFAULT_LINES) -> Iterator
 
 
 def document_references(chunk: SpendChunk) -> list[str]:
-    """Invoice and credit-note numbers in the accounts-payable style, unique per line."""
+    """Invoice and credit-note numbers in the accounts-payable style, unique per line but for
+    the duplicates plant_findings puts in."""
     years = (chunk.date.astype("datetime64[Y]").astype(np.int64) + 1970).tolist()
     prefixes = np.where(chunk.is_credit, "CRN", "INV").tolist()
-    numbers = range(chunk.first_number, chunk.first_number + len(chunk))
+    offsets = np.arange(len(chunk)) if chunk.reference_index is None else chunk.reference_index
+    numbers = (chunk.first_number + offsets).tolist()
     return [
         f"{prefix}-{year}-{number:07d}"
         for prefix, year, number in zip(prefixes, years, numbers, strict=True)

@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from opportunities import queries as opportunity_queries
+from opportunities import services as opportunity_services
 from plans import initiative_sources, services
 from plans import queries as planning
 from plans.forms import InitiativeForm, RealisedForm, active_drivers, with_version
@@ -50,18 +52,52 @@ def initiative_create(request, pk):
         initial.update(initiative_sources.initial_from_contract(contract, timezone.localdate()))
     if idea:
         initial.update(initiative_sources.initial_from_idea(idea, timezone.localdate()))
+    finding = _finding_of(request, plan)
+    if finding:
+        units = opportunity_queries.finding_units(request.user, finding)
+        initial.update(
+            initiative_sources.initial_from_finding(finding, units, timezone.localdate())
+        )
     form = InitiativeForm(request.POST or None, drivers=drivers, initial=initial)
     if request.method == "POST" and form.is_valid():
         initiative = services.initiative_create(
             plan=plan, form=form, by=request.user, source_contract=contract, source_idea=idea
         )
+        if finding:
+            opportunity_services.finding_initiative_record(
+                finding_key=finding.key, initiative=initiative, by=request.user
+            )
         messages.success(request, f"{initiative.title} added.")
         return redirect(f"{plan.get_absolute_url()}#tradeoff")
     return render(
         request,
         "plans/initiative_form.html",
-        {"plan": plan, "form": form, "initiative": None, "contract": contract, "idea": idea},
+        {
+            "plan": plan,
+            "form": form,
+            "initiative": None,
+            "contract": contract,
+            "idea": idea,
+            "finding": finding,
+        },
     )
+
+
+def _finding_of(request, plan):
+    """The opportunity finder's finding named in the address (?finding=<key>), recomputed
+    over what the user may read now, if it is in or around the plan's category; a finding
+    that is gone is said so and left out."""
+    # No key holds a NUL, and PostgreSQL refuses one in a query: it names no finding.
+    key = request.GET.get("finding", "")
+    if not key or "\x00" in key:
+        return None
+    finding = opportunity_queries.finding_by_key(request.user, key[:200], timezone.localdate())
+    paths = finding.category_paths if finding else ()
+    path = plan.category.path
+    if not any(p.startswith(path) or path.startswith(p) for p in paths):
+        messages.warning(request, "That finding is no longer in this plan's spend.")
+        return None
+    return finding
 
 
 def _source_of(request):
