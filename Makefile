@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 HTMX_MAJOR := 2
 VENDOR := static/vendor
 INSTALLED := $(VENV)/.installed
+# Where `make run` serves: `make run PORT=8080` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: install run test test-deps bench lint format clean
 
@@ -31,10 +33,10 @@ $(VENDOR)/plotly.min.js: $(INSTALLED)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	@echo "Category Workbench: http://127.0.0.1:8000"
+	@echo "Category Workbench: http://127.0.0.1:$(PORT)"
 	# The import worker runs beside the server and stops with it (imports queue in the database).
 	$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
-		$(PY) manage.py runserver --noreload 127.0.0.1:8000
+		$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 test-deps:
 	scripts/install-test-deps
@@ -43,6 +45,7 @@ test: install test-deps
 	scripts/run-tests
 
 bench: install
+	scripts/with-postgres $(PY) benchmarks/matching.py
 	scripts/with-postgres $(PY) benchmarks/run.py
 
 lint: install

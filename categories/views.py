@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from categories import services
@@ -7,6 +8,7 @@ from categories.forms import CategoryForm
 from categories.models import Category
 from categories.tree import ancestor_paths
 from spend import concentration, cube, panels
+from workbench import params
 from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import (
     category_for_user,
@@ -19,6 +21,7 @@ from workbench.permissions import (
     require_procurement,
 )
 
+CATEGORIES_PER_PAGE = 100
 # The taxonomy table's export; each category carries its subtree spend (cube.with_subtree_spend).
 CATEGORY_COLUMNS = [
     Column("Code", "code"),
@@ -39,16 +42,25 @@ def category_list(request):
     categories = Category.objects.select_related("owner")
     if period:
         categories = cube.with_subtree_spend(categories, period)
-    categories = list(categories)
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS and period:
-        return export_table(export_format, "categories", CATEGORY_COLUMNS, categories)
-    for category in categories:
+        return export_table(export_format, "categories", CATEGORY_COLUMNS, list(categories))
+    # A page at a time, in the tree's order: a taxonomy made from a file's own classification
+    # runs to hundreds of categories.
+    page = Paginator(categories.order_by("path"), CATEGORIES_PER_PAGE).get_page(
+        params.page_number(request.GET)
+    )
+    for category in page:
         category.may_change = may_change_category(request.user, category)
     return render(
         request,
         "categories/category_list.html",
-        {"categories": categories, "period": period, "currency": settings.BASE_CURRENCY},
+        {
+            "categories": page,
+            "page": page,
+            "period": period,
+            "currency": settings.BASE_CURRENCY,
+        },
     )
 
 

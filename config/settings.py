@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -75,9 +76,13 @@ INSTALLED_APPS = [
     "suppliers",
     "stakeholders",
     "portfolio",
+    "audit",
+    "opportunities",
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "inbox",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +98,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Names the person behind every save a page makes in the records' history.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # After authentication: events recorded anywhere in a request know who and from where.
+    "audit.middleware.AuditMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -191,6 +200,42 @@ BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "GBP").upper()
 # --- Background work (imports): a database queue, run by `manage.py db_worker` ---------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IMPORTS_DIR = VAR_DIR / "imports"
+
+# --- Email (inbox/): the console by default, so `make run` needs no mail server; SMTP when ----
+# EMAIL_URL (smtp://user:password@host:25, submission://...:587 for STARTTLS, smtps://...:465)
+# or EMAIL_HOST is given. Messages go out from the task worker, never from a request.
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = env_positive_number("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", False)
+if EMAIL_URL:
+    _email = urlsplit(EMAIL_URL)
+    _ports = {"smtp": 25, "submission": 587, "smtps": 465}
+    if _email.scheme not in _ports or not _email.hostname:
+        # Not echoed: the address may hold the mail server's password.
+        raise ImproperlyConfigured(
+            "EMAIL_URL is not smtp://host:port, submission://host:port or smtps://host:port"
+        )
+    EMAIL_HOST, EMAIL_PORT = _email.hostname, _email.port or _ports[_email.scheme]
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email.scheme == "submission", _email.scheme == "smtps"
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: set one")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Category Workbench <workbench@localhost>"
+)
+# Links in emails are absolute: the address people reach the workbench at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Static files (whitenoise; htmx and plotly.js are vendored by `make install`) ------------
 STATIC_URL = "static/"

@@ -13,6 +13,9 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("portfolio/", include("portfolio.urls")),
+    path("opportunities/", include("opportunities.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("audit/", include("audit.urls")),
     re_path(
         r"^admin/categories/(?P<model>(?!category/)[a-z]+)/(?P<rest>.*)$",
         moved_admin_page,

@@ -23,7 +23,7 @@ from plans.models import (
 )
 from plans.savings import KIND_LABELS, KINDS, PARTS  # noqa: F401 (the tracker's labels)
 from spend import charts as spend_charts
-from spend import cube
+from spend import cube, panels
 from spend.queries import kraljic_positions
 from stakeholders import disclosure
 from stakeholders import queries as stakeholder_queries
@@ -283,7 +283,11 @@ class PlanPage:
             period,
             rows=self.readable_rows(cube.spend_rows()),
         ).get()
-        monthly = cube.monthly_spend(self.readable_rows(cube.subtree_rows(category)), period)
+        monthly = panels.months_of(
+            cube.monthly_spend(self.readable_rows(cube.subtree_rows(category)), period),
+            period.start,
+            period.end,
+        )
         return {
             "period": period,
             "spend": totals.spend,

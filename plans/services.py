@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from inbox import notify
 from plans import alignment
 from plans import queries as planning
 from plans.forms import InitiativeForm
@@ -97,6 +98,7 @@ def plan_reopen_if_approved(*, plan, by, what: str) -> bool:
                 "version": [str(plan.version - 1), str(plan.version)],
             },
         )
+        notify.plan_moved(plan=plan, action="reopen", by=by)
     return True
 
 
@@ -276,6 +278,7 @@ def plan_transition(*, plan, action: str, roles: set, by, seen_version: int) -> 
                 "version": [str(plan.version - 1), str(plan.version)],
             },
         )
+        notify.plan_moved(plan=plan, action=action, by=by)
     return plan
 
 
@@ -296,6 +299,7 @@ def endorsement_record(*, plan, unit, decision: str, reason: str, by) -> PlanEnd
             ),
             changes={"reason": ["", reason]} if reason else {},
         )
+        notify.plan_answered(endorsement=endorsement)
     return endorsement
 
 

@@ -129,6 +129,37 @@ def workbook(figures: dict) -> Workbook:
             for row in figures["segments"]
         ),
     )
+    loop = figures.get("loop")
+    if loop and loop["overall"]:
+        _sheet(
+            book,
+            "You said, we did",
+            [
+                "By",
+                "Name",
+                "Concerns",
+                "Answered",
+                "Share answered",
+                "Median days to a response",
+                "Actions done on time",
+                "Actions due",
+                "Satisfaction change where acted",
+                "Concerns acted on, followed up",
+                "Satisfaction change where not",
+                "Concerns not acted on, followed up",
+                "Verdicts: addressed",
+                "Verdicts given",
+            ],
+            (
+                [by, row.get("name", "All concerns"), *_loop_cells(row)]
+                for by, rows in (
+                    ("Portfolio", [loop["overall"]]),
+                    ("Category manager", loop["managers"]),
+                    ("Category", loop["categories"]),
+                )
+                for row in rows
+            ),
+        )
     waiting = figures.get("waiting")
     if waiting is not None:
         _sheet(
@@ -147,6 +178,28 @@ def workbook(figures: dict) -> Workbook:
             ),
         )
     return book
+
+
+def _loop_cells(row) -> list:
+    change = row["change"]
+
+    def rounded(value, digits=2):
+        return round(value, digits) if value is not None else None
+
+    return [
+        row["concerns"],
+        row["answered"],
+        rounded(row["share"], 4),
+        rounded(row["median_days"], 1),
+        row["on_time"].done_on_time,
+        row["on_time"].due,
+        rounded(change.acted),
+        change.acted_count,
+        rounded(change.not_acted),
+        change.not_acted_count,
+        row["addressed"],
+        row["judged"],
+    ]
 
 
 def workbook_response(figures: dict) -> HttpResponse:

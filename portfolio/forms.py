@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 
 from portfolio import maturity
+from portfolio.models import MaturityDescriptor
+from workbench.forms import CorrectableForm
 
 TAKE_SUGGESTION = ""
 
@@ -134,3 +136,13 @@ class AssessmentForm(forms.Form):
                 }
             )
         return rows
+
+
+class MaturityDescriptorForm(CorrectableForm):
+    """An administrator's correction to what a level looks like on a dimension, and the
+    statement a manager answers to reach it."""
+
+    class Meta:
+        model = MaturityDescriptor
+        fields = ["descriptor", "question"]
+        widgets = {"descriptor": forms.Textarea(attrs={"rows": 3})}

@@ -4,8 +4,10 @@ questionnaire ladder, evidence rules) lives in portfolio/maturity.py."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from categories.models import Category
+from workbench.corrections import Versioned
 
 
 class MaturityDimension(models.Model):
@@ -24,7 +26,7 @@ class MaturityDimension(models.Model):
         return self.name
 
 
-class MaturityDescriptor(models.Model):
+class MaturityDescriptor(Versioned):
     """What a level looks like on a dimension, and (from level 2 up) the yes-or-no statement the
     category manager answers to reach it."""
 
@@ -40,6 +42,7 @@ class MaturityDescriptor(models.Model):
         blank=True,
         help_text="The statement that must hold to reach this level (none for level 1).",
     )
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "categories_maturitydescriptor"

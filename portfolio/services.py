@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from portfolio.models import MaturityAssessment, MaturityScore
+from workbench import corrections
 
 
 def maturity_assessment_save(
@@ -27,3 +28,12 @@ def maturity_assessment_save(
             row.full_clean()
         MaturityScore.objects.bulk_create(rows)
     return assessment
+
+
+def maturity_descriptor_update(*, descriptor, form, by):
+    """Save an administrator's MaturityDescriptorForm over `descriptor`. Raises
+    corrections.StaleSave, saving nothing, when someone saved it since the form was opened.
+    Assessments already made keep the wording they were made against in the history."""
+    return corrections.record_update(
+        record=descriptor, form=form, by=by, seen_version=form.seen_version
+    )

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from opportunities import queries as opportunity_queries
 from portfolio import board_pack, charts, evidence, maturity, queries, services
 from portfolio.forms import AssessmentForm
 from portfolio.models import (
@@ -16,12 +17,14 @@ from portfolio.models import (
     MaturityScore,
 )
 from spend import cube
+from stakeholders import you_said
 from workbench.charts import figure_html
 from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import (
     assessable_category_for_user,
     maturity_category_for_user,
     may_read_portfolio,
+    may_reword_maturity_model,
     require_portfolio_reader,
 )
 
@@ -47,6 +50,8 @@ def dashboard_figures(request, *, charts_too=True) -> dict:
         "levels": maturity.LEVELS,
         "satisfaction": queries.satisfaction_by_unit(request.user),
         "segments": queries.supplier_time(period, today) if period else [],
+        "duplicates": opportunity_queries.confirmed_duplicates(),
+        "loop": you_said.loop_by(request.user, today),
         "year": today.year,
     }
     figures.update(queries.plan_figures(period, today.year))
@@ -113,6 +118,7 @@ def maturity_overview(request):
             "picture": picture,
             "levels": maturity.LEVELS,
             "model": MaturityDimension.objects.prefetch_related("descriptors"),
+            "may_reword": may_reword_maturity_model(request.user),
             "trend_rows": [
                 {
                     "date": day,

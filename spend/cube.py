@@ -125,8 +125,15 @@ def portfolio_totals(period: Period) -> dict:
 
 def paid_suppliers(rows):
     """The suppliers with positive net spend over `rows`: the ones counted as "suppliers"
-    (spend/concentration.py says why a supplier netting to a credit is not)."""
-    return rows.order_by().values("supplier").annotate(net=Sum("spend")).filter(net__gt=0)
+    (spend/concentration.py says why a supplier netting to a credit is not). A redacted payee
+    (people's names withheld from a published file) is no supplier: not counted."""
+    return (
+        rows.order_by()
+        .filter(supplier__redacted_payee=False)
+        .values("supplier")
+        .annotate(net=Sum("spend"))
+        .filter(net__gt=0)
+    )
 
 
 def spend_by_top_category(period: Period) -> list[dict]:
@@ -321,10 +328,11 @@ def monthly(cube: CubeFilter) -> list[dict]:
 
 
 def by_supplier(cube: CubeFilter) -> list[dict]:
-    """Every supplier paid in the slice, largest first (the Pareto curve needs them all)."""
+    """Every supplier paid in the slice, largest first (the Pareto curve needs them all);
+    `supplier__redacted_payee` marks the redacted payees, which are no supplier."""
     return list(
         cube.summary_rows()
-        .values("supplier", "supplier__name")
+        .values("supplier", "supplier__name", "supplier__redacted_payee")
         .annotate(spend=_sum(), lines=Sum("lines"))
         .order_by("-spend", "supplier__name")
     )
@@ -342,7 +350,9 @@ def by_unit(cube: CubeFilter) -> list[dict]:
 def by_category_and_supplier(rows) -> list[dict]:
     """Spend per (booked category, supplier) pair; category None is unclassified spend."""
     return list(
-        rows.values("category", "supplier").annotate(spend=_sum(), lines=Sum("lines")).order_by()
+        rows.values("category", "supplier", "supplier__redacted_payee")
+        .annotate(spend=_sum(), lines=Sum("lines"))
+        .order_by()
     )
 
 
@@ -389,6 +399,7 @@ def category_figures(
     prefix_of = {category.path: category for category in categories}
     by_supplier_of = defaultdict(lambda: defaultdict(Decimal))
     lines_of = defaultdict(int)
+    spend_of_redacted = defaultdict(Decimal)
     for pair in pairs:
         path = path_of.get(pair["category"], "")
         # The nearest given category above the booked one (categories may nest).
@@ -397,15 +408,18 @@ def category_figures(
             if path.startswith(prefix) and (owner is None or len(prefix) > len(owner.path)):
                 owner = category
         if owner is not None:
-            by_supplier_of[owner.pk][pair["supplier"]] += pair["spend"]
             lines_of[owner.pk] += pair["lines"]
+            if pair.get("supplier__redacted_payee"):
+                spend_of_redacted[owner.pk] += pair["spend"]  # spend, but no supplier
+            else:
+                by_supplier_of[owner.pk][pair["supplier"]] += pair["spend"]
     figures = []
     for category in categories:
         amounts = list(by_supplier_of[category.pk].values())
         figures.append(
             CategoryFigures(
                 category=category,
-                spend=sum(amounts, ZERO),
+                spend=sum(amounts, spend_of_redacted[category.pk]),
                 lines=lines_of[category.pk],
                 suppliers=concentration.paid_count(amounts),
                 top_share=concentration.top_share(amounts),

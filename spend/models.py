@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from categories.models import Category
+from workbench.corrections import Correctable
 
 
 class ImportBatch(models.Model):
@@ -27,7 +29,7 @@ class ImportBatch(models.Model):
         verbose_name_plural = "import batches"
 
     def __str__(self):
-        return f"{self.source} ({self.line_count} lines)"
+        return f"{self.source} ({self.line_count:,} lines)"
 
 
 class SpendLine(models.Model):
@@ -133,6 +135,22 @@ class ColumnMapping(models.Model):
         help_text="Create a business unit for each unit name the file uses that does not "
         "exist yet.",
     )
+    # The file's own classification (a "LEVEL1.LEVEL2" procurement class, a ProClass code)
+    # mapped onto the workbench's categories: value as the file writes it → category code.
+    category_values = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The file's category values → category code, for values that are not one.",
+    )
+    SPEND_LINES, CONTRACTS = "spend", "contracts"
+    KINDS = [(SPEND_LINES, "Spend lines"), (CONTRACTS, "Contracts register")]
+    kind = models.CharField(max_length=20, choices=KINDS, default=SPEND_LINES)
+    default_business_unit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Code of the business unit of every line when the file has no unit column "
+        "(and of lines whose unit cell is empty).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -179,6 +197,9 @@ class ClassificationRule(models.Model):
     # A supplier rule is a manager's decision about one company; a GL account is the finance
     # team's booking, broader; a keyword is the weakest guess.
     PRECEDENCE = (SUPPLIER, GL_ACCOUNT, KEYWORD)
+    # The reason written in a rule's history when a person removes it on the rules page (not
+    # when a supplier merge sets it aside): those removals can be undone.
+    REMOVED_ON_RULES_PAGE = "Removed on the rules page"
 
     kind = models.CharField(max_length=20, choices=KINDS)
     supplier = models.ForeignKey(
@@ -195,6 +216,9 @@ class ClassificationRule(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who pointed a rule at which category, and removed it, stays on record; a removal made
+    # on the rules page can be undone from it.
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "categories_classificationrule"
@@ -256,6 +280,13 @@ class ImportJob(models.Model):
     )
     store_valid_rows = models.BooleanField(
         default=False, help_text="Store the valid rows and keep the rejected ones for download."
+    )
+    # What the file holds: spend lines, or a register of contracts (ColumnMapping.KINDS).
+    kind = models.CharField(max_length=20, default="spend")
+    # The command line says for each run whether missing units are made, whatever the saved
+    # mapping says: a unit is never created unless the person running it asked.
+    create_missing_units = models.BooleanField(
+        null=True, blank=True, help_text="Empty: as the mapping says."
     )
     status = models.CharField(max_length=20, choices=STATUSES, default=WAITING_FOR_MAPPING)
     rows_total = models.PositiveIntegerField(default=0)
@@ -338,10 +369,11 @@ class SpendSummary(models.Model):
         return f"{self.month:%Y-%m} {self.category_id} {self.business_unit_id} {self.spend}"
 
 
-class KraljicAssessment(models.Model):
+class KraljicAssessment(Correctable):
     """The category owner's own profit-impact and supply-risk scores, replacing the ones the
     data suggests. Every change is a new row, so who changed what, when and why stays on
-    record; the latest row is the one in force."""
+    record; the latest row not withdrawn is the one in force (withdrawing one, undoably, puts
+    the one before it, or the data's suggestion, back)."""
 
     category = models.ForeignKey(
         Category, on_delete=models.CASCADE, related_name="kraljic_assessments"
@@ -359,6 +391,7 @@ class KraljicAssessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     set_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "categories_kraljicassessment"
@@ -367,3 +400,76 @@ class KraljicAssessment(models.Model):
 
     def __str__(self):
         return f"{self.category.code}: impact {self.profit_impact}, risk {self.supply_risk}"
+
+
+class ClassifierTraining(models.Model):
+    """One training of the classifier on the lines classified so far (spend.learning), run in
+    the background after imports and classifications; its suggestions replace the last
+    training's. The trained model itself is not kept: it is relearnt in seconds, and a pickled
+    model read back from the database would run whatever code it held."""
+
+    RUNNING = "running"
+    DONE = "done"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    STATUSES = [
+        (RUNNING, "Learning"),
+        (DONE, "Done"),
+        (SKIPPED, "Nothing to learn from"),
+        (FAILED, "Failed"),
+    ]
+    status = models.CharField(max_length=20, choices=STATUSES, default=RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lines_learnt = models.PositiveIntegerField(default=0, help_text="Classified lines.")
+    texts_learnt = models.PositiveIntegerField(
+        default=0, help_text="Distinct supplier, description and GL account among them."
+    )
+    categories_learnt = models.PositiveIntegerField(default=0)
+    suggestions = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        get_latest_by = ["started_at", "pk"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class ClassificationSuggestion(models.Model):
+    """A category proposed for the unclassified lines that share a supplier, a description and
+    a GL account: by a classification rule made since they were imported (rules win), or else
+    by the classifier, with its confidence and the words that weighed most. Accepting it
+    classifies those lines."""
+
+    RULE = "rule"
+    MODEL = "model"
+    SOURCES = [(RULE, "Rule"), (MODEL, "Learnt")]
+
+    training = models.ForeignKey(
+        ClassifierTraining, on_delete=models.CASCADE, related_name="suggestion_rows"
+    )
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="+")
+    description = models.CharField(max_length=500, blank=True)
+    gl_account = models.CharField("GL account", max_length=40, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=10, choices=SOURCES)
+    confidence = models.FloatField(help_text="0 to 1; a rule's is 1.")
+    reasons = models.JSONField(
+        default=list, blank=True, help_text="The strongest words, or the rule that decided."
+    )
+    alternatives = models.JSONField(
+        default=list, blank=True, help_text="The runners-up: code, name and confidence."
+    )
+    lines = models.PositiveIntegerField()
+    spend = models.DecimalField(max_digits=18, decimal_places=2)
+    weighted_spend = models.FloatField(help_text="Spend times confidence: the queue's order.")
+
+    class Meta:
+        ordering = ["-weighted_spend", "pk"]
+        indexes = [models.Index(fields=["-weighted_spend", "id"], name="suggestion_queue_order")]
+
+    def __str__(self):
+        return f"{self.supplier_id} {self.description[:40]} → {self.category_id}"

@@ -97,6 +97,31 @@ def unclassified_totals() -> dict:
     )
 
 
+def classification_rule_changes(limit: int = 30):
+    """The latest changes to the rules, newest first: made, pointed at another category, or
+    removed, with who did it."""
+    return ClassificationRule.history.select_related(
+        "history_user", "category", "supplier"
+    ).order_by("-history_date", "-history_id")[:limit]
+
+
+def removed_classification_rules(limit: int = 30):
+    """Rules removed on the rules page and not made again since, latest removal first: each
+    can be put back."""
+    removals = (
+        ClassificationRule.history.filter(
+            history_type="-", history_change_reason=ClassificationRule.REMOVED_ON_RULES_PAGE
+        )
+        .exclude(id__in=ClassificationRule.objects.values("pk"))
+        .select_related("history_user", "category", "supplier")
+        .order_by("-history_date", "-history_id")[: limit * 2]
+    )
+    latest = {}
+    for removal in removals:  # a rule removed, put back and removed again: its last removal
+        latest.setdefault(removal.id, removal)
+    return list(latest.values())[:limit]
+
+
 def rules_in_precedence() -> list[ClassificationRule]:
     """Every classification rule, strongest kind first (ClassificationRule.PRECEDENCE)."""
     order = {kind: rank for rank, kind in enumerate(ClassificationRule.PRECEDENCE)}

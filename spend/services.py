@@ -20,8 +20,10 @@ from spend.models import (
     SpendLine,
 )
 from spend.summary import refresh_spend_summary
+from spend.tasks import classifier_retrain_soon
 from suppliers.models import Supplier, SupplierAlias
 from suppliers.names import normalise
+from workbench import corrections
 from workbench.permissions import may_replace_classification_rule
 
 
@@ -61,6 +63,8 @@ def import_job_map(
     default_currency: str,
     create_missing_units: bool,
     store_valid_rows: bool,
+    default_business_unit: str = "",
+    category_values: dict | None = None,
 ) -> ColumnMapping:
     """Save the confirmed mapping under its source's name (the next file from the same source
     reuses it) and queue the job to import with it."""
@@ -74,6 +78,9 @@ def import_job_map(
                 "decimal_comma": decimal_comma,
                 "default_currency": default_currency,
                 "create_missing_units": create_missing_units,
+                "default_business_unit": default_business_unit,
+                "kind": job.kind,
+                "category_values": category_values or {},
                 "created_by": by,
             },
         )
@@ -182,6 +189,7 @@ def spend_classify(*, category, supplier_ids: list[int], by) -> int:
         changed = SpendLine.objects.filter(
             category__isnull=True, supplier_id__in=supplier_ids
         ).update(category=category)
+        classifier_retrain_soon()  # the model learns from what the team just decided
     refresh_spend_summary()
     return changed
 
@@ -200,10 +208,37 @@ def classification_rule_save(*, kind: str, value: str, category, by) -> Classifi
 
 
 def classification_rule_delete(*, rule: ClassificationRule, by):
-    """Remove a rule; only its category's owner or an administrator may (ValidationError)."""
+    """Remove a rule; only its category's owner or an administrator may (ValidationError).
+    Its history keeps it, with who removed it, so the removal can be undone."""
     if not may_replace_classification_rule(by, rule):
         raise ValidationError("Only the category's owner or an administrator may remove it.")
+    rule._history_user = by
+    rule._change_reason = ClassificationRule.REMOVED_ON_RULES_PAGE
     rule.delete()
+
+
+def classification_rule_restore(*, removal, by) -> ClassificationRule:
+    """Undo a removal (`removal`: the rule's historical row written when it was removed on the
+    rules page). Refused (ValidationError) when a rule for the same supplier, GL account or
+    keyword has been made since, or when `by` may not hold rules for its category."""
+    rule = removal.instance
+    lookup = {
+        ClassificationRule.SUPPLIER: {"kind": rule.kind, "supplier_id": rule.supplier_id},
+        ClassificationRule.GL_ACCOUNT: {"kind": rule.kind, "gl_account": rule.gl_account},
+        ClassificationRule.KEYWORD: {"kind": rule.kind, "keyword": rule.keyword},
+    }[rule.kind]
+    with transaction.atomic():
+        if ClassificationRule.objects.select_for_update().filter(**lookup).exists():
+            raise ValidationError(
+                f"A rule for {rule.supplier or rule.gl_account or rule.keyword} has been set "
+                "since it was removed: change that one instead."
+            )
+        if not may_replace_classification_rule(by, rule):
+            raise ValidationError("Only the category's owner or an administrator may put it back.")
+        rule._history_user, rule._change_reason = by, "Removal undone"
+        rule.full_clean()
+        rule.save(force_insert=True)
+    return rule
 
 
 def exchange_rates_save(*, rates: list[tuple]):
@@ -219,6 +254,18 @@ def exchange_rates_save(*, rates: list[tuple]):
                 {"rate": rate},
                 exclude=["rate"],
             )
+
+
+def kraljic_assessment_withdraw(*, assessment, by, seen_version: int):
+    """Withdraw an override set by mistake: the one before it, or the data's suggestion, is in
+    force again at once. Kept, with who withdrew it, and undoable. Raises
+    corrections.StaleSave when it changed since the page showed it."""
+    return corrections.record_remove(record=assessment, by=by, seen_version=seen_version)
+
+
+def kraljic_assessment_reinstate(*, assessment, by):
+    """Undo a withdrawal: the override counts again (in force if it is still the latest)."""
+    return corrections.record_restore(record=assessment, by=by)
 
 
 def kraljic_assessment_record(

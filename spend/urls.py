@@ -4,13 +4,23 @@ cube links keep working): config/urls.py includes these before the category tree
 
 from django.urls import path
 
-from spend.views import cube, imports, kraljic
+from spend.views import cube, imports, kraljic, picker
 
 app_name = "spend"
 urlpatterns = [
     path("cube/", cube.spend_cube, name="cube"),
     path("cube/lines/", cube.cube_lines, name="cube_lines"),
     path("kraljic/", kraljic.kraljic_matrix, name="kraljic"),
+    path(
+        "kraljic/overrides/<int:pk>/withdraw/",
+        kraljic.kraljic_assessment_withdraw,
+        name="kraljic_withdraw",
+    ),
+    path(
+        "kraljic/overrides/<int:pk>/reinstate/",
+        kraljic.kraljic_assessment_reinstate,
+        name="kraljic_reinstate",
+    ),
     path("imports/", imports.import_list, name="imports"),
     path("imports/<int:pk>/", imports.import_job, name="import_job"),
     path("imports/<int:pk>/rejected/", imports.import_rejected, name="import_rejected"),
@@ -22,5 +32,6 @@ urlpatterns = [
     path("imports/unclassified/", imports.unclassified, name="unclassified"),
     path("imports/fx-rates/", imports.exchange_rates, name="exchange_rates"),
     path("imports/rules/", imports.classification_rules, name="classification_rules"),
+    path("imports/category-picker/", picker.category_picker, name="category_picker"),
     path("<str:code>/kraljic/", kraljic.kraljic_position, name="kraljic_position"),
 ]

@@ -8,13 +8,19 @@ from itertools import combinations
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from categories.models import Category
-from stakeholders import ahp
+from plans.models import Initiative
+from spend.models import SpendSummary
+from stakeholders import ahp, you_said
 from stakeholders.models import (
     AgreementMeasure,
     BusinessUnit,
+    ConcernResponse,
+    ConcernVerdict,
     EngagementEntry,
     MeasureResult,
     Priority,
@@ -26,6 +32,7 @@ from stakeholders.models import (
     ValueDriver,
 )
 from stakeholders.satisfaction import recommend_group
+from suppliers.models import RelationshipAction
 
 # What each unit cares about, driver name -> relative importance. Units not listed value
 # cost, quality and service evenly.
@@ -107,7 +114,8 @@ def load(seed: int = 7, today: datetime.date | None = None) -> None:
     # load_demo only runs on an empty database or after --reset; rounds hang on units only
     # through many-to-many links, so a reset would leave them behind: start afresh.
     for model in (SurveyRound, Priority, ServiceAgreement, EngagementEntry):
-        model.objects.all().delete()
+        # The base manager: removed agreements and log entries go too.
+        model._base_manager.all().delete()
     _priorities(rng, units, tops, drivers)
     _rounds(rng, units, tops, drivers, users.get("cpo"), today)
     _agreements(rng, units, users.get("manager"), today)
@@ -348,3 +356,143 @@ def _engagement(rng, units, tops, users, today):
             )
         )
     EngagementEntry.objects.bulk_create(entries)
+
+
+# --- You said, we did --------------------------------------------------------------------------
+
+ACTIONS = {
+    "void": [
+        "Monthly review with the unit's operations lead; supplier scorecard shared each month.",
+        "Re-tender with delivery and quality weighted above price.",
+        "Named category contact for the unit and a fortnightly call until it settles.",
+    ],
+    "low": [
+        "Supplier development plan on {driver}, with a KPI on the scorecard.",
+        "Specification review with the unit to put {driver} first in the next contract.",
+        "Escalation to the supplier's account director; corrective plan by month end.",
+    ],
+    "comment": [
+        "Thank you: we have raised it with the supplier and will report back at the next review.",
+        "Published the category contacts on the intranet and in every supplier review pack.",
+        "Agreed a notice period of 90 days for renewals so the unit can challenge in time.",
+    ],
+}
+NOT_ACTING = [
+    "The price gap to the alternative is over 20 %; we keep the supplier and watch lead times.",
+    "The contract runs until next year; we will address it in the re-tender.",
+]
+
+
+def load_concern_responses(seed: int = 7, today: datetime.date | None = None) -> None:
+    """Responses to the two past rounds' concerns: most answered, some late or overdue, some
+    done with the unit's word on whether it worked; the open round's concerns are left waiting
+    for their managers. Run after the plans and suppliers demos, whose initiatives and
+    relationship-plan actions the responses link to."""
+    today = today or timezone.localdate()
+    rng = np.random.default_rng([seed, 20])
+    reader = get_user_model().objects.filter(username="cpo").first()
+    if reader is None:
+        return
+    rounds = sorted(you_said.rounds_with_concerns(today), key=lambda r: (r.opens_on, r.pk))
+    initiatives: dict = {}
+    for initiative in Initiative.objects.select_related("plan__category"):
+        top = initiative.plan.category.path.strip("/").split("/")[0]
+        initiatives.setdefault(top, []).append(initiative)
+    actions: dict = {}
+    bought = dict(SpendSummary.objects.values_list("supplier", "category__path").distinct())
+    for action in RelationshipAction.objects.select_related("plan"):
+        path = bought.get(action.plan.supplier_id, "")
+        actions.setdefault(path.strip("/").split("/")[0], []).append(action)
+    measures: dict = {}
+    for measure in AgreementMeasure.objects.select_related("agreement"):
+        measures.setdefault(measure.agreement.unit_id, []).append(measure)
+    leads = {unit.pk: unit.leads.first() for unit in BusinessUnit.objects.prefetch_related("leads")}
+    for number, survey_round in enumerate(rounds):
+        if survey_round.closes_on >= today:
+            continue  # the open round's concerns wait for their managers
+        later = rounds[number + 1] if number + 1 < len(rounds) else None
+        # Oldest round first: what worked lifts the next round's answers before that round's
+        # own concerns are read.
+        rows = you_said.concern_rows(reader, rounds=[survey_round], today=today)
+        _respond_to(rng, rows, later, initiatives, actions, measures, leads, today)
+
+
+def _respond_to(rng, rows, later, initiatives, actions, measures, leads, today):
+    verdicts = []
+    for row in rows:
+        answered_share = 0.8 if not row.round.anonymous else 0.65
+        if rng.random() > answered_share:
+            continue  # left unanswered: the CPO's share shows it
+        raised = row.concern.raised_on or row.round.closes_on
+        responded_on = raised + datetime.timedelta(days=int(rng.integers(1, 35)))
+        owner = row.category.owner
+        acting = rng.random() < 0.85
+        response = ConcernResponse(
+            round=row.round,
+            key=row.key,
+            category=row.category,
+            kind=row.concern.kind,
+            driver_id=row.concern.driver_id,
+            unit_id=row.concern.unit_id,
+            decision=ConcernResponse.ACT if acting else ConcernResponse.NO_ACTION,
+            action=_pick(rng, ACTIONS[row.concern.kind]).format(driver=row.driver or "service")
+            if acting
+            else _pick(rng, NOT_ACTING),
+            responded_at=timezone.make_aware(
+                datetime.datetime.combine(responded_on, datetime.time(9))
+            ),
+            responded_by=owner,
+        )
+        if acting:
+            response.due_on = responded_on + datetime.timedelta(days=int(rng.integers(30, 100)))
+            top = row.category.code
+            link = rng.random()
+            if link < 0.45 and initiatives.get(top):
+                response.initiative = _pick(rng, initiatives[top])
+            elif link < 0.65 and row.concern.unit_id and measures.get(row.concern.unit_id):
+                response.measure = _pick(rng, measures[row.concern.unit_id])
+            elif link < 0.8 and actions.get(top):
+                response.relationship_action = _pick(rng, actions[top])
+            state = rng.random()
+            if state < 0.55:  # done on time
+                done = response.due_on - datetime.timedelta(days=int(rng.integers(0, 20)))
+            elif state < 0.75:  # done late
+                done = response.due_on + datetime.timedelta(days=int(rng.integers(3, 40)))
+            else:  # not done: overdue once its date has passed
+                done = None
+            response.done_on = done if done is not None and done < today else None
+        response.save()
+        if response.done_on is None:
+            continue
+        judging = [row.concern.unit_id] if row.concern.unit_id else []
+        if row.round.anonymous:
+            judging = list(
+                SurveyResponse.objects.filter(
+                    round=row.round, category=row.category, submitted_at__isnull=False
+                ).values_list("unit_id", flat=True)[:4]
+            )
+        for unit_id in judging:
+            if rng.random() >= 0.7:
+                continue
+            addressed = bool(rng.random() < 0.7)
+            verdicts.append(
+                ConcernVerdict(
+                    response=response,
+                    unit_id=unit_id,
+                    addressed=addressed,
+                    given_at=response.responded_at + datetime.timedelta(days=60),
+                    given_by=leads.get(unit_id),
+                )
+            )
+            if addressed and later is not None and row.concern.unit_id:
+                # An action that worked shows in the unit's next answers on the category.
+                lifted = SurveyRating.objects.filter(
+                    response__round=later,
+                    response__unit_id=unit_id,
+                    response__category=row.category,
+                    satisfaction__isnull=False,
+                )
+                if row.concern.driver_id:
+                    lifted = lifted.filter(driver_id=row.concern.driver_id)
+                lifted.update(satisfaction=Least(F("satisfaction") + 1, 5))
+    ConcernVerdict.objects.bulk_create(verdicts)

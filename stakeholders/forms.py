@@ -8,8 +8,16 @@ from itertools import combinations
 from django import forms
 
 from stakeholders import ahp
-from stakeholders.models import AgreementMeasure, EngagementEntry, ServiceAgreement, SurveyRound
+from stakeholders.models import (
+    AgreementMeasure,
+    ConcernResponse,
+    EngagementEntry,
+    ServiceAgreement,
+    SurveyRound,
+    ValueDriver,
+)
 from stakeholders.priorities import POINTS_TOTAL, PointsError, weights_from_points
+from workbench.forms import CorrectableForm
 
 
 class PointsForm(forms.Form):
@@ -235,7 +243,7 @@ class MeasureResultForm(forms.Form):
         return self.cleaned_data["period"].replace(day=1)
 
 
-class UnitEngagementForm(forms.ModelForm):
+class UnitEngagementForm(CorrectableForm):
     """Time procurement spent with a business unit, for the engagement log."""
 
     class Meta:
@@ -254,7 +262,7 @@ class PeriodForm(forms.Form):
     )
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(CorrectableForm):
     class Meta:
         model = ServiceAgreement
         fields = ["unit", "title", "objectives", "starts_on", "ends_on", "procurement_contact"]
@@ -272,6 +280,25 @@ class AgreementForm(forms.ModelForm):
         return cleaned
 
 
+class ValueDriverForm(CorrectableForm):
+    """An administrator's correction to the catalogue: wording, order, or retiring a driver
+    (units' weights over a retired driver stay on record; new priorities leave it out)."""
+
+    class Meta:
+        model = ValueDriver
+        fields = ["name", "description", "order", "active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"active": "In use (untick to retire it)"}
+
+
+class MeasureForm(CorrectableForm):
+    """Correcting one measure of an agreement: a renegotiated target, a clearer name."""
+
+    class Meta:
+        model = AgreementMeasure
+        fields = ["name", "target", "higher_is_better"]
+
+
 MeasureFormSet = forms.inlineformset_factory(
     ServiceAgreement,
     AgreementMeasure,
@@ -281,3 +308,68 @@ MeasureFormSet = forms.inlineformset_factory(
     validate_min=True,
     can_delete=False,
 )
+
+
+class ConcernResponseForm(forms.ModelForm):
+    """What the category's manager will do about a concern, by when, or why not; and, once
+    done, when. The links offered are the category's own initiatives, the unit's service
+    agreement measures (named rounds only: a measure is one unit's) and the relationship-plan
+    actions of suppliers the category buys from."""
+
+    class Meta:
+        model = ConcernResponse
+        fields = [
+            "decision",
+            "action",
+            "due_on",
+            "initiative",
+            "measure",
+            "relationship_action",
+            "done_on",
+        ]
+        labels = {
+            "decision": "Our response",
+            "action": "What we will do, or why we will not",
+            "due_on": "Done by",
+            "initiative": "Carried out through an initiative",
+            "measure": "Or a service agreement measure",
+            "relationship_action": "Or a relationship-plan action",
+            "done_on": "Done on",
+        }
+        help_texts = {
+            "done_on": "Fill in once it is done: the unit is then asked whether it "
+            "addressed what they said."
+        }
+        widgets = {
+            "decision": forms.RadioSelect,
+            "action": forms.Textarea(attrs={"rows": 4}),
+            "due_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "done_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, initiatives, measures, relationship_actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].queryset = initiatives
+        self.fields["measure"].queryset = measures
+        self.fields["relationship_action"].queryset = relationship_actions
+        if not measures.exists():
+            del self.fields["measure"]
+
+    def clean(self):
+        cleaned = super().clean()
+        acting = cleaned.get("decision") == ConcernResponse.ACT
+        if acting and not cleaned.get("due_on"):
+            self.add_error("due_on", "Say by when it will be done.")
+        if not acting:
+            for name in ("due_on", "done_on", "initiative", "measure", "relationship_action"):
+                if cleaned.get(name):
+                    self.add_error(name, "Leave this empty when you will not act.")
+        return cleaned
+
+
+class ConcernVerdictForm(forms.Form):
+    addressed = forms.TypedChoiceField(
+        choices=[("yes", "It addressed what we said"), ("no", "It did not")],
+        coerce=lambda value: value == "yes",
+    )
+    unit = forms.IntegerField(required=False)

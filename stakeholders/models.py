@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from workbench.corrections import Correctable, Versioned
 
 
 class BusinessUnit(models.Model):
@@ -28,13 +31,15 @@ class BusinessUnit(models.Model):
         return reverse("stakeholders:unit", args=[self.code])
 
 
-class ValueDriver(models.Model):
-    """Something a business unit values in what procurement buys: cost, quality, speed, ..."""
+class ValueDriver(Versioned):
+    """Something a business unit values in what procurement buys: cost, quality, speed, ...
+    Retired (not active) rather than removed: the units' weights over it stay on record."""
 
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -161,7 +166,7 @@ class SurveyRating(models.Model):
         return f"{self.driver}: {self.importance}/{self.satisfaction}"
 
 
-class ServiceAgreement(models.Model):
+class ServiceAgreement(Correctable):
     """An internal service agreement between procurement and a unit."""
 
     unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="agreements")
@@ -172,6 +177,7 @@ class ServiceAgreement(models.Model):
     procurement_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["unit__name", "-starts_on"]
@@ -183,13 +189,14 @@ class ServiceAgreement(models.Model):
         return reverse("stakeholders:agreement", args=[self.pk])
 
 
-class AgreementMeasure(models.Model):
+class AgreementMeasure(Correctable):
     agreement = models.ForeignKey(
         ServiceAgreement, on_delete=models.CASCADE, related_name="measures"
     )
     name = models.CharField(max_length=200, help_text="e.g. Request-to-order days")
     target = models.DecimalField(max_digits=12, decimal_places=2)
     higher_is_better = models.BooleanField(default=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
@@ -215,7 +222,7 @@ class MeasureResult(models.Model):
         return f"{self.measure} {self.period:%b %Y}: {self.actual}"
 
 
-class EngagementEntry(models.Model):
+class EngagementEntry(Correctable):
     """Time procurement spent with a business unit."""
 
     unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="engagements")
@@ -233,6 +240,7 @@ class EngagementEntry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -240,3 +248,94 @@ class EngagementEntry(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.unit}: {self.topic}"
+
+
+class ConcernResponse(models.Model):
+    """Procurement's answer to one concern a survey round raised ("you said, we did"): what
+    will be done and by when, or why not. A concern is a void, a low satisfaction on a driver
+    the unit weights highly, or a comment (stakeholders.concerns says which answers raise
+    which). In an anonymous round the answer is for the category (and driver) as a whole:
+    `unit` stays empty, so nothing stored ties it to whoever raised it."""
+
+    VOID = "void"
+    LOW_SATISFACTION = "low"
+    COMMENT = "comment"
+    KINDS = [
+        (VOID, "Void"),
+        (LOW_SATISFACTION, "Low satisfaction on a driver it weights highly"),
+        (COMMENT, "Comment"),
+    ]
+    ACT = "act"
+    NO_ACTION = "no_action"
+    DECISIONS = [(ACT, "We will act"), (NO_ACTION, "We will not act, and say why")]
+
+    round = models.ForeignKey(
+        SurveyRound, on_delete=models.CASCADE, related_name="concern_responses"
+    )
+    key = models.CharField(max_length=60, help_text="The concern answered (concerns.key).")
+    category = models.ForeignKey(
+        "categories.Category", on_delete=models.CASCADE, related_name="concern_responses"
+    )
+    kind = models.CharField(max_length=10, choices=KINDS)
+    driver = models.ForeignKey(
+        ValueDriver, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        BusinessUnit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="concern_responses",
+        help_text="Empty when answered for the category as a whole (anonymous round).",
+    )
+    decision = models.CharField(max_length=10, choices=DECISIONS)
+    action = models.TextField(help_text="What will be done, or why not.")
+    due_on = models.DateField(null=True, blank=True)
+    initiative = models.ForeignKey(
+        "plans.Initiative", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    measure = models.ForeignKey(
+        AgreementMeasure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    relationship_action = models.ForeignKey(
+        "suppliers.RelationshipAction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    done_on = models.DateField(null=True, blank=True)
+    responded_at = models.DateTimeField()
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-responded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "key"], name="one_response_per_concern")
+        ]
+
+    def __str__(self):
+        return f"{self.round} · {self.category} · {self.get_kind_display()}"
+
+
+class ConcernVerdict(models.Model):
+    """A unit lead's word, once the action is done, on whether it addressed what was said."""
+
+    response = models.ForeignKey(ConcernResponse, on_delete=models.CASCADE, related_name="verdicts")
+    unit = models.ForeignKey(BusinessUnit, on_delete=models.CASCADE, related_name="+")
+    addressed = models.BooleanField()
+    given_at = models.DateTimeField()
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "unit"], name="one_verdict_per_unit")
+        ]
+
+    def __str__(self):
+        return f"{self.unit}: {'addressed' if self.addressed else 'not addressed'}"

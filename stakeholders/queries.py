@@ -551,6 +551,16 @@ def _status(measure, actual) -> str:
     )
 
 
+def removed_records(model, **scope):
+    """Removed engagement entries, agreements or measures within `scope` (e.g. unit__in=...),
+    latest removal first, for the "Removed" list whose entries can be restored."""
+    return (
+        model.every_record.filter(removed_at__isnull=False, **scope)
+        .select_related("removed_by")
+        .order_by("-removed_at")[:50]
+    )
+
+
 def agreements_with_status(units) -> list[dict]:
     """The agreements with `units`, each with how many of its measures are on track, at risk
     or missed in their latest result."""

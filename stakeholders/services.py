@@ -8,10 +8,17 @@ would re-read every related row the form has just checked. Rows the view has alr
 (the round, the unit, the category, the user) are left out of `full_clean` for the same reason.
 """
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
+from audit.events import record as audit_record
+from audit.models import SecurityEvent
+from inbox import notify
 from stakeholders.models import (
+    ConcernResponse,
+    ConcernVerdict,
     EngagementEntry,
     MeasureResult,
     Priority,
@@ -21,6 +28,7 @@ from stakeholders.models import (
     SurveyResponse,
     SurveyRound,
 )
+from workbench import corrections
 
 # --- Survey rounds and answers -----------------------------------------------------------------
 
@@ -33,6 +41,29 @@ def survey_round_open(*, form, by) -> SurveyRound:
         survey_round.created_by = by
         survey_round.save()
         form.save_m2m()
+        notify.round_opened(survey_round)
+    return survey_round
+
+
+def survey_round_close(*, survey_round: SurveyRound, by, today) -> SurveyRound:
+    """Close an open round before its date: it closes yesterday, so no answer is taken from
+    today on (answers already submitted stay). Recorded in the audit log with who closed it."""
+    with transaction.atomic():
+        survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+        if not survey_round.is_open(today):
+            return survey_round
+        planned = survey_round.closes_on
+        survey_round.closes_on = today - datetime.timedelta(days=1)
+        # A round opened today and closed at once covered no day at all.
+        survey_round.opens_on = min(survey_round.opens_on, survey_round.closes_on)
+        survey_round.save(update_fields=["opens_on", "closes_on"])
+        audit_record(
+            SecurityEvent.ROUND_CLOSED,
+            f"Survey round “{survey_round.name}” closed early (was to close {planned})",
+            actor=by,
+            round=survey_round.pk,
+            planned_close=str(planned),
+        )
     return survey_round
 
 
@@ -151,3 +182,68 @@ def engagement_entry_record(*, form, by) -> EngagementEntry:
     entry.recorded_by = by
     entry.save()
     return entry
+
+
+# --- Corrections: engagement entries, agreements and their measures ----------------------------
+
+
+def stakeholder_record_update(*, record, form, by):
+    """Save a validated correction form (UnitEngagementForm, AgreementForm, MeasureForm) over
+    `record`. Raises corrections.StaleSave, saving nothing, when someone saved it since the
+    form was opened; a corrected target moves the agreement's status at once (it is read from
+    the measures, not stored)."""
+    return corrections.record_update(
+        record=record, form=form, by=by, seen_version=form.seen_version
+    )
+
+
+def stakeholder_record_remove(*, record, by, seen_version: int):
+    """Take an engagement entry, an agreement or a measure out of every list and figure,
+    keeping it for history and undo."""
+    return corrections.record_remove(record=record, by=by, seen_version=seen_version)
+
+
+def stakeholder_record_restore(*, record, by):
+    """Undo the removal of an engagement entry, an agreement or a measure."""
+    return corrections.record_restore(record=record, by=by)
+
+
+# --- You said, we did --------------------------------------------------------------------------
+
+
+def concern_response_save(*, survey_round, concern, form, by) -> ConcernResponse:
+    """Procurement's response to `concern` (a stakeholders.concerns.Concern of `survey_round`)
+    from `form` (a validated ConcernResponseForm): the first response, or a change to it (the
+    date it was first given stays, since the days to a response count to that)."""
+    with transaction.atomic():
+        existing = (
+            ConcernResponse.objects.select_for_update()
+            .filter(round=survey_round, key=concern.key)
+            .first()
+        )
+        response = form.save(commit=False)
+        if existing is None:
+            response.pk = None
+            response.responded_at = timezone.now()
+        else:
+            response.pk, response.responded_at = existing.pk, existing.responded_at
+        response.round = survey_round
+        response.key = concern.key
+        response.category_id = concern.category_id
+        response.kind = concern.kind
+        response.driver_id = concern.driver_id
+        response.unit_id = concern.unit_id
+        response.responded_by = by
+        response.save()
+    return response
+
+
+def concern_verdict_give(*, response, unit, addressed: bool, by) -> ConcernVerdict:
+    """`unit`'s word on whether the done `response` addressed what it said; given again, it
+    replaces the earlier one."""
+    verdict, _ = ConcernVerdict.objects.update_or_create(
+        response=response,
+        unit=unit,
+        defaults={"addressed": addressed, "given_by": by, "given_at": timezone.now()},
+    )
+    return verdict

@@ -5,6 +5,7 @@ from suppliers import scorecards
 from suppliers.models import (
     SEGMENTS,
     Contract,
+    Evaluation,
     GovernanceMeeting,
     Kpi,
     RelationshipAction,
@@ -15,8 +16,10 @@ from suppliers.models import (
     SupplierIdea,
     SupplierRisk,
 )
+from workbench.forms import CorrectableForm
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO dates: a browser's date input shows nothing for a date in the page's own format.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SegmentForm(forms.Form):
@@ -166,7 +169,45 @@ class EvaluationForm(forms.Form):
         return cleaned
 
 
-class ContractForm(forms.ModelForm):
+class EvaluationCorrectionForm(CorrectableForm):
+    """Correct an evaluation's ratings and comment; the quarter, the template and whom it
+    rates for stay as recorded (rate again for another quarter)."""
+
+    class Meta:
+        model = Evaluation
+        fields = ["comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template_weights = list(self.instance.template.weights.select_related("kpi"))
+        scores = {rating.kpi_id: rating.score for rating in self.instance.ratings.all()}
+        for weight in self.template_weights:
+            self.fields[f"kpi_{weight.kpi_id}"] = forms.TypedChoiceField(
+                label=f"{weight.kpi.name} ({weight.weight}%)",
+                choices=EvaluationForm.RATINGS,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=scores.get(weight.kpi_id),
+                help_text=weight.kpi.description,
+            )
+        self.fields["comment"] = self.fields.pop("comment")
+
+    def ratings(self) -> dict:
+        return {
+            weight.kpi: self.cleaned_data.get(f"kpi_{weight.kpi_id}")
+            for weight in self.template_weights
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(score is not None for score in self.ratings().values()):
+            raise forms.ValidationError("Rate at least one KPI.")
+        return cleaned
+
+
+class ContractForm(CorrectableForm):
     class Meta:
         model = Contract
         fields = [
@@ -196,7 +237,7 @@ class ContractForm(forms.ModelForm):
         return cleaned
 
 
-class SupplierEngagementForm(forms.ModelForm):
+class SupplierEngagementForm(CorrectableForm):
     """Time spent with a supplier, for its engagement log."""
 
     class Meta:
@@ -211,7 +252,7 @@ class SupplierEngagementForm(forms.ModelForm):
         return minutes
 
 
-class IdeaForm(forms.ModelForm):
+class IdeaForm(CorrectableForm):
     class Meta:
         model = SupplierIdea
         fields = ["title", "kind", "description", "estimated_value", "raised_on", "status"]
@@ -224,7 +265,7 @@ class IdeaStatusForm(forms.ModelForm):
         fields = ["status"]
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(CorrectableForm):
     class Meta:
         model = SupplierRisk
         fields = ["description", "likelihood", "impact", "mitigation", "raised_on", "open"]

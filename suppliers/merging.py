@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from spend.models import ClassificationRule, SpendLine, SpendSummary
-from suppliers.models import Supplier, SupplierAlias, SupplierMerge
+from suppliers.models import Supplier, SupplierAlias, SupplierMatchSuggestion, SupplierMerge
 from suppliers.names import normalise
 
 
@@ -23,10 +23,13 @@ class MergeRefused(Exception):
 
 def _relations():
     """Every foreign key to Supplier, as (label, model, field name, is one-to-one). The spend
-    summary is left out: it is rebuilt from the lines."""
+    summary is left out: it is rebuilt from the lines. So are match suggestions: merging a
+    record is a person's decision about it, so its pending suggestions go with it."""
     for relation in Supplier._meta.related_objects:
         field = relation.field
-        if relation.related_model is SpendSummary or not isinstance(field, ForeignKey):
+        if relation.related_model in (SpendSummary, SupplierMatchSuggestion) or not isinstance(
+            field, ForeignKey
+        ):
             continue
         model = relation.related_model
         label = f"{model._meta.app_label}.{model._meta.model_name}.{field.name}"
@@ -44,7 +47,8 @@ def merge_suppliers(kept: Supplier, duplicate: Supplier, *, user=None, reason=""
         supplier=kept, kind=ClassificationRule.SUPPLIER
     ).first()
     for label, model, field, one_to_one in _relations():
-        rows = model.objects.filter(**{field: duplicate})
+        # The base manager: a removed contract or log entry moves too, so it can be restored.
+        rows = model._base_manager.filter(**{field: duplicate})
         if one_to_one and rows.exists() and model.objects.filter(**{field: kept}).exists():
             raise MergeRefused(
                 f"Both suppliers have a {model._meta.verbose_name}: combine them by hand first."
@@ -117,7 +121,9 @@ def undo_merge(merge: SupplierMerge, *, user=None) -> Supplier:
     for label, ids in merge.moved.items():
         model, field = relations[label]
         # Only rows still on the kept supplier: a later undo may already have taken some home.
-        model.objects.filter(pk__in=ids, **{field: merge.kept_id}).update(**{field: duplicate})
+        model._base_manager.filter(pk__in=ids, **{field: merge.kept_id}).update(
+            **{field: duplicate}
+        )
     for rule in record.get("deleted_rules", []):
         ClassificationRule.objects.create(supplier=duplicate, **rule)
     if merge.alias_id:

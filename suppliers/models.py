@@ -4,8 +4,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from suppliers.names import normalise
+from workbench.corrections import Correctable
 
 
 class Supplier(models.Model):
@@ -19,9 +21,27 @@ class Supplier(models.Model):
     )
     # The segment in force; its history, with who set it and why, is in SegmentDecision.
     segment = models.CharField(max_length=20, blank=True, default="", db_index=True)
+    # Payments whose payee a body withheld ("REDACTED PERSONAL DATA"): one such record per
+    # source, so they stay apart from companies, out of supplier counts and concentration, and
+    # never a fuzzy-match target.
+    redacted_payee = models.BooleanField(
+        default=False,
+        db_index=True,
+        help_text="Stands for payees a source withheld for privacy, not for one company.",
+    )
+    redacted_source = models.CharField(
+        max_length=200, blank=True, help_text="The source (import mapping) whose payees it holds."
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["redacted_source"],
+                condition=models.Q(redacted_payee=True),
+                name="one_redacted_payee_per_source",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -32,6 +52,11 @@ class Supplier(models.Model):
 
     def get_absolute_url(self):
         return reverse("suppliers:detail", args=[self.pk])
+
+    @property
+    def segment_name(self) -> str:
+        """The segment in the team's words ("Strategic partner"); "" when none is set."""
+        return SEGMENT_NAMES.get(self.segment, "")
 
 
 class SupplierAlias(models.Model):
@@ -266,7 +291,7 @@ class TemplateKpi(models.Model):
         return f"{self.kpi}: {self.weight}"
 
 
-class Evaluation(models.Model):
+class Evaluation(Correctable):
     """One evaluator's ratings of a supplier for one quarter: the category manager's, or a
     business unit's (then `business_unit` says which)."""
 
@@ -289,6 +314,7 @@ class Evaluation(models.Model):
     )
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "-quarter", "-pk"]
@@ -326,7 +352,7 @@ class Rating(models.Model):
 # --- Contracts, engagement, ideas, risks ----------------------------------------------------
 
 
-class Contract(models.Model):
+class Contract(Correctable):
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="contracts")
     title = models.CharField(max_length=200)
     reference = models.CharField(max_length=100, blank=True)
@@ -342,7 +368,23 @@ class Contract(models.Model):
     notice_days = models.PositiveIntegerField(
         default=90, help_text="Days of notice needed to end or renegotiate it."
     )
+    annual_value = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, help_text="Value per year."
+    )
+    extension_months = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Months it may still be extended by, as registered."
+    )
+    # The contracts register import that brought it in; undoing the import removes it.
+    import_batch = models.ForeignKey(
+        "spend.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contracts",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[categories])
 
     class Meta:
         ordering = ["end", "title"]
@@ -356,7 +398,7 @@ class Contract(models.Model):
         return self.end - datetime.timedelta(days=self.notice_days)
 
 
-class SupplierEngagement(models.Model):
+class SupplierEngagement(Correctable):
     """Time spent with a supplier: a meeting, a call, a site visit."""
 
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="engagements")
@@ -367,6 +409,7 @@ class SupplierEngagement(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -375,7 +418,7 @@ class SupplierEngagement(models.Model):
         return f"{self.date} {self.topic}"
 
 
-class SupplierIdea(models.Model):
+class SupplierIdea(Correctable):
     """An idea a supplier brings: a new product, a saving, a source of revenue."""
 
     KINDS = [("innovation", "Innovation"), ("savings", "Savings"), ("revenue", "Revenue")]
@@ -401,6 +444,7 @@ class SupplierIdea(models.Model):
     )
     status = models.CharField(max_length=20, choices=STATUSES, default=NEW)
     raised_on = models.DateField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-raised_on", "-pk"]
@@ -409,7 +453,7 @@ class SupplierIdea(models.Model):
         return self.title
 
 
-class SupplierRisk(models.Model):
+class SupplierRisk(Correctable):
     """A risk in depending on the supplier, scored likelihood × impact on 1..5 each."""
 
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="risks")
@@ -423,6 +467,7 @@ class SupplierRisk(models.Model):
     mitigation = models.TextField(blank=True)
     open = models.BooleanField(default=True)
     raised_on = models.DateField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-open", "-raised_on", "-pk"]
@@ -433,3 +478,52 @@ class SupplierRisk(models.Model):
     @property
     def exposure(self) -> int:
         return self.likelihood * self.impact
+
+
+# --- Match suggestions -----------------------------------------------------------------------
+
+
+class SupplierMatchSuggestion(models.Model):
+    """A name from an import that is probably another spelling of an existing supplier, but not
+    certainly ("University of Bradford" and "Bradford University"; "Stomping Grounds" and
+    "Stomping Grounds NE"). Its lines stay on a supplier of their own until a person accepts
+    (the two are merged, undoably) or rejects it. Undoing the import that made it removes it."""
+
+    PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
+    STATUSES = [
+        (PENDING, "Waiting for review"),
+        (ACCEPTED, "Same supplier"),
+        (REJECTED, "Different"),
+    ]
+
+    batch = models.ForeignKey(
+        "spend.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="match_suggestions",
+    )
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.CASCADE, related_name="match_suggestions"
+    )
+    suggested = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="+")
+    name_in_file = models.CharField(max_length=255)
+    score = models.FloatField(help_text="Fuzzy match score, 0..100.")
+    doubt = models.CharField(max_length=255, help_text="Why the match was not taken alone.")
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "name_in_file", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "suggested"], name="one_suggestion_per_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name_in_file} → {self.suggested}?"

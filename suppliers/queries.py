@@ -27,6 +27,7 @@ from suppliers.models import (
     Supplier,
     SupplierAlias,
     SupplierEngagement,
+    SupplierMatchSuggestion,
     SupplierMerge,
 )
 from suppliers.names import normalise
@@ -334,6 +335,16 @@ def supplier_contracts(supplier):
     return Contract.objects.filter(supplier=supplier).prefetch_related("categories")
 
 
+def removed_records(model, supplier):
+    """The supplier's removed contracts (log entries, ideas, risks), latest removal first, for
+    the "Removed" list whose entries can be restored."""
+    return (
+        model.every_record.filter(supplier=supplier, removed_at__isnull=False)
+        .select_related("removed_by")
+        .order_by("-removed_at")[:50]
+    )
+
+
 def engagement_minutes(supplier, *, since: datetime.date) -> int:
     """Minutes spent with the supplier after `since`."""
     return supplier.engagements.filter(date__gt=since).aggregate(total=Sum("minutes"))["total"] or 0
@@ -452,3 +463,32 @@ def merge_candidates(kept: Supplier, query: str):
     )
     ids = [pk for _name, _score, pk in closest]
     return sorted(others.filter(pk__in=ids), key=lambda supplier: ids.index(supplier.pk))
+
+
+def pending_match_suggestions():
+    """Import names held back from an existing supplier, surest first, with the spend each
+    would move if accepted."""
+    return (
+        SupplierMatchSuggestion.objects.filter(status=SupplierMatchSuggestion.PENDING)
+        .select_related("supplier", "suggested", "batch")
+        .annotate(
+            # Procurement reads every unit's spend; only importers reach this list.
+            spend=Subquery(
+                SpendSummary.objects.filter(supplier=OuterRef("supplier"))
+                .values("supplier")
+                .annotate(total=Sum("spend"))
+                .values("total")
+            )
+        )
+        .order_by("-score", "name_in_file", "pk")
+    )
+
+
+MATCH_SUGGESTION_COLUMNS = [
+    Column("Name in the file", "name_in_file"),
+    Column("Perhaps the same as", lambda suggestion: suggestion.suggested.name),
+    Column("Score", "score"),
+    Column("Why it was held back", "doubt"),
+    Column("Spend it would move", "spend"),
+    Column("Import", lambda suggestion: suggestion.batch.source if suggestion.batch else ""),
+]

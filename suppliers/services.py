@@ -18,6 +18,7 @@ from suppliers.models import (
     SegmentDecision,
     TemplateKpi,
 )
+from workbench import corrections
 
 # --- Contracts, engagement log, ideas and risks ------------------------------------------------
 
@@ -56,10 +57,34 @@ def risk_record(*, supplier, form):
     return _for_supplier(form, supplier)
 
 
-def idea_status_set(*, form):
+def idea_status_set(*, form, by=None):
     """Move an idea along (assessed, accepted, rejected, implemented): a validated
-    IdeaStatusForm on it."""
-    return form.save()
+    IdeaStatusForm on it. It moves the idea's version on, so a full edit opened before it is
+    refused rather than putting the old status back."""
+    return corrections.record_update(record=form.instance, form=form, by=by, seen_version=None)
+
+
+# --- Corrections: contracts, log entries, ideas and risks ---------------------------------------
+
+
+def supplier_record_update(*, record, form, by):
+    """Save a validated correction form (ContractForm, SupplierEngagementForm, IdeaForm,
+    RiskForm) over `record`. Raises corrections.StaleSave, saving nothing, when someone saved
+    it since the form was opened."""
+    return corrections.record_update(
+        record=record, form=form, by=by, seen_version=form.seen_version
+    )
+
+
+def supplier_record_remove(*, record, by, seen_version: int):
+    """Take a contract, log entry, idea or risk out of the supplier's lists and every figure,
+    keeping it for history and undo."""
+    return corrections.record_remove(record=record, by=by, seen_version=seen_version)
+
+
+def supplier_record_restore(*, record, by):
+    """Undo the removal of a contract, log entry, idea or risk."""
+    return corrections.record_restore(record=record, by=by)
 
 
 # --- Relationship plans ------------------------------------------------------------------------
@@ -161,6 +186,36 @@ def evaluation_record(
 
 
 # --- Segments ----------------------------------------------------------------------------------
+
+
+def evaluation_update(*, evaluation, form, by) -> Evaluation:
+    """Save a validated EvaluationCorrectionForm: the comment on the evaluation, the ratings
+    in their rows (a KPI set to "not rated" loses its row and leaves the score). The ratings
+    that changed are written in the evaluation's history. Raises corrections.StaleSave,
+    saving nothing, when someone saved it since the form was opened."""
+    ratings = form.ratings()
+    with transaction.atomic():
+        before = {r.kpi_id: r.score for r in Rating.objects.filter(evaluation=evaluation)}
+        changed = [
+            f"{kpi.name}: {before.get(kpi.pk) or 'not rated'} → {score or 'not rated'}"
+            for kpi, score in ratings.items()
+            if before.get(kpi.pk) != score
+        ]
+        updated = corrections.record_update(
+            record=evaluation,
+            form=form,
+            by=by,
+            seen_version=form.seen_version,
+            change_reason="; ".join(changed),
+        )
+        for kpi, score in ratings.items():
+            if score is None:
+                Rating.objects.filter(evaluation=updated, kpi=kpi).delete()
+            else:
+                Rating.objects.update_or_create(
+                    evaluation=updated, kpi=kpi, defaults={"score": score}
+                )
+    return updated
 
 
 def segment_set(*, supplier, segment: str, reason: str, suggested: str, by) -> SegmentDecision:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from suppliers.views import (
     contracts,
+    corrections,
     directory,
     engagement,
     merging,
@@ -16,12 +17,22 @@ urlpatterns = [
     path("segments/", segments.segment_overview, name="segments"),
     path("merges/", merging.merge_history, name="merges"),
     path("merges/<int:pk>/undo/", merging.undo, name="merge_undo"),
+    path("match-suggestions/", merging.match_suggestions, name="match_suggestions"),
     path("contracts/", contracts.contract_list, name="contracts"),
     path("kpis/", scorecards.kpi_catalogue, name="kpis"),
     path("kpis/templates/new/", scorecards.template_add, name="template_add"),
     path("scorecards/<int:pk>/", scorecards.scorecard, name="scorecard"),
     path("ideas/<int:pk>/status/", engagement.idea_status, name="idea_status"),
     path("objectives/<int:pk>/", relationships.action_edit, name="action_edit"),
+    # Contracts, log entries, ideas and risks: kind is contract, engagement, idea or risk.
+    path("records/<slug:kind>/<int:pk>/edit/", corrections.record_edit, name="record_edit"),
+    path("records/<slug:kind>/<int:pk>/remove/", corrections.record_remove, name="record_remove"),
+    path(
+        "records/<slug:kind>/<int:pk>/restore/", corrections.record_restore, name="record_restore"
+    ),
+    path(
+        "records/<slug:kind>/<int:pk>/history/", corrections.record_history, name="record_history"
+    ),
     path("<int:pk>/", directory.supplier_detail, name="detail"),
     path("<int:pk>/segment/", segments.set_segment, name="segment"),
     path("<int:pk>/merge/", merging.merge, name="merge"),

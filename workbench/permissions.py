@@ -7,6 +7,7 @@ a business-unit lead sees only their own unit (another unit is a 404, not a hint
 and the categories their unit buys.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -14,9 +15,26 @@ from django.shortcuts import get_object_or_404
 
 from categories.models import Category
 from plans.models import CategoryPlan, Initiative
-from spend.models import ImportJob, SpendSummary
-from stakeholders.models import BusinessUnit, ServiceAgreement, SurveyResponse, SurveyRound
-from suppliers.models import Evaluation, RelationshipAction, Supplier, SupplierMerge
+from portfolio.models import MaturityDescriptor
+from spend.models import ImportJob, KraljicAssessment, SpendSummary
+from stakeholders.disclosure import may_show_aggregate
+from stakeholders.models import (
+    AgreementMeasure,
+    BusinessUnit,
+    ConcernResponse,
+    ServiceAgreement,
+    SurveyResponse,
+    SurveyRound,
+    ValueDriver,
+)
+from suppliers.models import (
+    Evaluation,
+    RelationshipAction,
+    Supplier,
+    SupplierAlias,
+    SupplierMatchSuggestion,
+    SupplierMerge,
+)
 from workbench.roles import (
     ADMINISTRATOR,
     BUSINESS_UNIT_LEAD,
@@ -76,6 +94,14 @@ def editable_category_for_user(request, code: str) -> Category:
     if not may_change:
         raise PermissionDenied("Only the category's owner or an administrator may change it.")
     return category
+
+
+def withdrawable_kraljic_assessment_for_user(request, pk: int):
+    """A Kraljic override, withdrawn or not, which the user may withdraw or put back: whoever
+    may set one on its category (its owner, administrators)."""
+    assessment = get_object_or_404(KraljicAssessment.every_record.select_related("category"), pk=pk)
+    editable_category_for_user(request, assessment.category.code)
+    return assessment
 
 
 def may_reassign_category_owner(user) -> bool:
@@ -202,6 +228,121 @@ def editable_agreement_for_user(request, pk: int):
     return agreement
 
 
+def may_edit_value_drivers(user) -> bool:
+    """The value-driver catalogue is reference data: administrators keep it."""
+    return has_role(user, ADMINISTRATOR)
+
+
+def editable_value_driver_for_user(request, pk: int):
+    if not may_edit_value_drivers(request.user):
+        raise PermissionDenied("Administrators keep the value-driver catalogue.")
+    return get_object_or_404(ValueDriver, pk=pk)
+
+
+def value_driver_history_for_user(request, pk: int):
+    """Everyone reads the catalogue, so everyone may read how a driver's wording changed; and
+    whether the user may correct it."""
+    return get_object_or_404(ValueDriver, pk=pk), may_edit_value_drivers(request.user)
+
+
+def _unit_of(record):
+    """The business unit an engagement entry, agreement or measure belongs to."""
+    return record.agreement.unit if isinstance(record, AgreementMeasure) else record.unit
+
+
+def _stakeholder_record(model, pk: int):
+    related = ["agreement__unit"] if model is AgreementMeasure else ["unit"]
+    return get_object_or_404(model.every_record.select_related(*related), pk=pk)
+
+
+def correctable_stakeholder_record_for_user(request, model, pk: int):
+    """An engagement entry, service agreement or agreement measure, removed or not, which the
+    user may correct, remove or restore: procurement, who records them."""
+    require_procurement(request)
+    return _stakeholder_record(model, pk)
+
+
+def stakeholder_record_history_for_user(request, model, pk: int):
+    """An engagement entry, agreement or measure whose history the user may read (both sides
+    see them: procurement every one, a unit's lead their own unit's; another unit's is a 404),
+    and whether they may correct it."""
+    record = _stakeholder_record(model, pk)
+    if not visible_units(request.user).filter(pk=_unit_of(record).pk).exists():
+        raise Http404("No such record.")
+    return record, is_procurement(request.user)
+
+
+# --- You said, we did: responses to the concerns a survey round raised -----------------------
+# The category's manager responds (administrators too); the unit's lead reads the responses to
+# their own unit's concerns and, of an anonymous round, those for the category as a whole once
+# at least MIN_UNITS other units answered on it (fewer and a category-wide concern would be
+# one or two other units' answer); the CPO and administrators read every one.
+
+
+def may_read_concerns(user) -> bool:
+    """The "you said, we did" list is for procurement and business-unit leads."""
+    return is_procurement(user) or has_role(user, BUSINESS_UNIT_LEAD)
+
+
+def require_concern_reader(request):
+    if not may_read_concerns(request.user):
+        raise PermissionDenied("This is for procurement and business-unit leads.")
+
+
+def concern_scope(user) -> dict:
+    """Whose concerns the user reads: {"all": True} for the CPO and administrators; else a
+    manager's owned-category condition on Category (None for none) and the units they lead."""
+    if reads_every_answer(user):
+        return {"all": True, "owned": None, "units": []}
+    owned = owned_category_filter(user, prefix="") if has_role(user, CATEGORY_MANAGER) else None
+    return {
+        "all": False,
+        "owned": owned,
+        "units": list(units_led_by(user).values_list("pk", flat=True)),
+    }
+
+
+def may_respond_to_concern(user, category: Category) -> bool:
+    """The category's manager answers its concerns (and administrators, who change any category)."""
+    return may_change_category(user, category)
+
+
+def respondable_concern_round_for_user(request, pk: int, category: Category):
+    """The round of a concern the user may respond to: 404 when they may not see the round,
+    PermissionDenied when the category is not theirs."""
+    survey_round = round_for_user(request, pk)
+    if not may_respond_to_concern(request.user, category):
+        raise PermissionDenied("Only the category's manager responds to its concerns.")
+    return survey_round
+
+
+def sees_category_wide_concerns(other_units_answered: int) -> bool:
+    """A unit lead reads an anonymous round's category-wide responses once enough other units
+    answered on the category that none of them is pointed at."""
+    return may_show_aggregate(other_units_answered)
+
+
+def judging_units_for_user(request, pk: int):
+    """A done response and the units the user leads that may say whether it addressed what
+    they said: in a named round the unit that said it, in an anonymous round any unit the user
+    leads that answered on the category. 404 when the user leads none of them."""
+    response = get_object_or_404(ConcernResponse.objects.select_related("round", "category"), pk=pk)
+    led = units_led_by(request.user)
+    if response.unit_id is not None:
+        units = led.filter(pk=response.unit_id)
+    else:
+        answered = SurveyResponse.objects.filter(
+            round=response.round_id, category=response.category_id, submitted_at__isnull=False
+        ).values("unit")
+        units = led.filter(pk__in=answered)
+    units = list(units)
+    if not units:
+        raise Http404("No such response for your unit.")
+    if response.done_on is None:
+        raise PermissionDenied("The action is not done yet.")
+    return response, units
+
+
 # --- Spend imports -----------------------------------------------------------------------------
 
 
@@ -259,6 +400,14 @@ def may_replace_classification_rule(user, rule) -> bool:
     """A rule already held for a keyword, GL account or supplier is its category owner's: another
     manager may not point it at their own category (nor remove it)."""
     return rule is None or may_change_category(user, rule.category)
+
+
+def classifiable_categories(user):
+    """The categories a person may classify spend into (and accept suggestions for): the ones
+    they may change (may_change_category), every one for an administrator."""
+    if has_role(user, ADMINISTRATOR):
+        return Category.objects.all()
+    return Category.objects.filter(owner_id=user.pk)
 
 
 # --- Suppliers: records, segments, plans, scorecards, contracts -------------------------------
@@ -420,6 +569,44 @@ def evaluation_for_user(request, pk: int):
     return get_object_or_404(readable_unit_rows(request.user, evaluations), pk=pk)
 
 
+def _may_correct_evaluation(user, evaluation, as_procurement: bool, units) -> bool:
+    """Whoever may rate for what it rates for: procurement's by those who rate for
+    procurement, a unit's by that unit's lead; administrators any."""
+    if has_role(user, ADMINISTRATOR):
+        return True
+    if evaluation.business_unit_id is None:
+        return as_procurement
+    return evaluation.business_unit_id in {unit.pk for unit in units}
+
+
+def evaluation_corrector(user, supplier):
+    """A test of which of the supplier's evaluations the user may correct, read once for a
+    whole table."""
+    as_procurement = may_change_supplier(user, supplier)
+    units = list(rating_units(user, supplier))
+    return lambda evaluation: _may_correct_evaluation(user, evaluation, as_procurement, units)
+
+
+def correctable_evaluation_for_user(request, pk: int):
+    """A scorecard evaluation, removed or not, which the user may correct, remove or restore."""
+    evaluation = evaluation_history_for_user(request, pk)[0]
+    _, as_procurement, units = ratable_supplier_for_user(request, evaluation.supplier_id)
+    if not _may_correct_evaluation(request.user, evaluation, as_procurement, units):
+        raise PermissionDenied("Only who rated for this unit (or for procurement) corrects it.")
+    return evaluation
+
+
+def evaluation_history_for_user(request, pk: int):
+    """An evaluation, removed or not, the user may read (procurement all, a unit lead their
+    own unit's), and whether they may correct it."""
+    require_supplier_reader(request)
+    evaluations = Evaluation.every_record.select_related("supplier", "template", "business_unit")
+    evaluation = get_object_or_404(readable_unit_rows(request.user, evaluations), pk=pk)
+    may_change = supplier_access(request, evaluation.supplier_id)[1]
+    units = list(rating_units(request.user, evaluation.supplier))
+    return evaluation, _may_correct_evaluation(request.user, evaluation, may_change, units)
+
+
 def may_manage_suppliers(user) -> bool:
     """The KPI catalogue, scorecard templates and merges: category managers and administrators."""
     return has_role(user, CATEGORY_MANAGER, ADMINISTRATOR)
@@ -437,10 +624,39 @@ def editable_supplier_part(request, model, pk: int):
     return item
 
 
+def correctable_supplier_record_for_user(request, model, pk: int):
+    """A contract, engagement-log entry, idea or risk, removed or not, which the user may
+    correct, remove or restore: the people who may add one to its supplier (the managers of
+    categories it sells in, administrators). 404 when the user may not see the supplier."""
+    record = get_object_or_404(model.every_record.select_related("supplier"), pk=pk)
+    editable_supplier_for_user(request, record.supplier_id)
+    return record
+
+
+def supplier_record_history_for_user(request, model, pk: int, tab: str):
+    """A supplier record, removed or not, whose history the user may read (whoever sees the
+    tab it is listed on), and whether they may correct it."""
+    record = get_object_or_404(model.every_record.select_related("supplier"), pk=pk)
+    _, may_change = supplier_access(request, record.supplier_id)
+    require_supplier_tab(request, tab)
+    return record, may_change
+
+
 def editable_relationship_action_for_user(request, pk: int):
     """An objective of a relationship plan, and its supplier, which the user may change."""
     action = get_object_or_404(RelationshipAction.objects.select_related("plan"), pk=pk)
     return action, editable_supplier_for_user(request, action.plan.supplier_id)
+
+
+def pending_match_suggestion_for_user(request, pk: int):
+    """An import's match suggestion still waiting for a person. Those who import decide them
+    (administrators and category managers), as they confirm or split fuzzy matches."""
+    require_importer(request)
+    return get_object_or_404(
+        SupplierMatchSuggestion.objects.select_related("supplier", "suggested"),
+        pk=pk,
+        status=SupplierMatchSuggestion.PENDING,
+    )
 
 
 def undoable_merge_for_user(request, pk: int):
@@ -594,7 +810,166 @@ def assessable_category_for_user(request, code: str):
     return category
 
 
+def may_read_audit_log(user) -> bool:
+    """The security audit log (who signed in, changed roles, exported, imported, merged) is the
+    administrators': it names people and what they took."""
+    return has_role(user, ADMINISTRATOR)
+
+
+def require_audit_reader(request):
+    if not may_read_audit_log(request.user):
+        raise PermissionDenied("The audit log is for administrators.")
+
+
 def may_reword_maturity_model(user) -> bool:
     """The maturity model's wording is the Administrator role's to change (the role, not
     Django's per-model permissions, which the app's groups do not carry)."""
     return has_role(user, ADMINISTRATOR)
+
+
+def rewordable_maturity_descriptor_for_user(request, pk: int):
+    """A level's wording on one dimension, which only administrators correct."""
+    if not may_reword_maturity_model(request.user):
+        raise PermissionDenied("Administrators keep the maturity model's wording.")
+    return get_object_or_404(MaturityDescriptor.objects.select_related("dimension"), pk=pk)
+
+
+def maturity_descriptor_history_for_user(request, pk: int):
+    """The history of a level's wording: for procurement, who assess against it; and whether
+    the user may correct it."""
+    require_procurement(request)
+    descriptor = get_object_or_404(MaturityDescriptor.objects.select_related("dimension"), pk=pk)
+    return descriptor, may_reword_maturity_model(request.user)
+
+
+# --- The inbox and email -----------------------------------------------------------------------
+# Who is told about what: the people who may act on it on its own page, by the rules above, so
+# an inbox item or an email never names a round, plan, contract or import its reader may not
+# open. Only active people are told.
+
+
+def _active_people():
+    return get_user_model().objects.filter(is_active=True)
+
+
+def may_approve_plans(user) -> bool:
+    """The CPO approves plans (require_plan_approver)."""
+    return has_role(user, CPO)
+
+
+def plan_approvers():
+    return _active_people().filter(groups__name=CPO).distinct()
+
+
+def plan_endorsers(plan):
+    """The leads of the units the plan affects: those endorsing_units_for_user lets answer."""
+    return _active_people().filter(led_business_units__initiatives__plan=plan).distinct()
+
+
+def plan_owners(plan):
+    """The manager who owns the plan's category (administrators may change it too, but it is
+    not theirs to run)."""
+    return _active_people().filter(pk=plan.category.owner_id)
+
+
+def round_answerers(survey_round):
+    """The leads of the units a round asks: they answer for their own unit only."""
+    return _active_people().filter(led_business_units__survey_rounds=survey_round).distinct()
+
+
+def may_import(user) -> bool:
+    """Imports and supplier matches are for administrators and category managers."""
+    return has_role(user, ADMINISTRATOR, CATEGORY_MANAGER)
+
+
+def import_watchers(job):
+    """The person who uploaded the file, while they still may import."""
+    people = _active_people().filter(pk=job.created_by_id)
+    return [person for person in people if may_import(person)]
+
+
+def supplier_matches_for(user):
+    """Unconfirmed fuzzy supplier matches for the user to review: an administrator every one; a
+    category manager those whose supplier sells in categories they own."""
+    if has_role(user, ADMINISTRATOR):
+        return SupplierAlias.objects.filter(confirmed=False)
+    if not has_role(user, CATEGORY_MANAGER):
+        return SupplierAlias.objects.none()
+    selling = SpendSummary.objects.filter(owned_category_filter(user)).values("supplier")
+    return SupplierAlias.objects.filter(confirmed=False, supplier__in=selling)
+
+
+def watched_contracts(user, contracts):
+    """Of `contracts`, those in categories the user owns (or below them): whose notice dates
+    are theirs to act on. Contracts are procurement's; anyone else watches none."""
+    if not has_role(user, CATEGORY_MANAGER, ADMINISTRATOR):
+        return contracts.none()
+    return contracts.filter(owned_category_filter(user, "categories__")).distinct()
+
+
+def contract_watchers(contract):
+    """The managers who own one of the contract's categories or a category above it."""
+    paths = set()
+    for path in contract.categories.values_list("path", flat=True):
+        codes = [code for code in path.split("/") if code]
+        paths |= {"/" + "/".join(codes[:depth]) + "/" for depth in range(1, len(codes) + 1)}
+    return _active_people().filter(owned_categories__path__in=paths).distinct()
+
+
+# --- Opportunities and possible duplicate payments ---------------------------------------------
+# A category's opportunity finder is for whoever may see the category, over the spend they may
+# read there (readable_spend: a unit lead finds opportunities in their own units' spend only);
+# findings built on contracts are procurement's, as contracts are. The whole portfolio's
+# findings are the CPO's and administrators'. Possible duplicate payments are procurement's
+# to read; the CPO, administrators and the owner of the payment's category decide them.
+
+
+def opportunity_category_for_user(request, code: str):
+    """The category whose findings the user reads, and whether they may start initiatives
+    from them (they own it); 404 when they may not see it."""
+    return category_for_user(request, code)
+
+
+def may_configure_opportunities(user) -> bool:
+    """The benchmark saving rates and approval thresholds are the Administrator role's (the
+    role, not Django's per-model permissions, which the app's groups do not carry)."""
+    return has_role(user, ADMINISTRATOR)
+
+
+def reads_contract_findings(user) -> bool:
+    """Contracts ending and spend off contract name contracts: procurement's."""
+    return is_procurement(user)
+
+
+def may_review_duplicates(user) -> bool:
+    return is_procurement(user)
+
+
+def require_duplicate_reader(request):
+    if not may_review_duplicates(request.user):
+        raise PermissionDenied("Possible duplicate payments are for the procurement team.")
+
+
+def duplicate_decider(user):
+    """Whether the user decides a pair in a category (None: unclassified), as a test read
+    once for a whole list: the CPO and administrators every pair; a category manager the
+    pairs in categories they own or that sit below one they own."""
+    if has_role(user, CPO, ADMINISTRATOR):
+        return lambda category: True
+    if not has_role(user, CATEGORY_MANAGER):
+        return lambda category: False
+    owned = list(Category.objects.filter(owner=user).values_list("path", flat=True))
+    return lambda category: (
+        category is not None and any(category.path.startswith(path) for path in owned)
+    )
+
+
+def may_decide_duplicate(user, category) -> bool:
+    return duplicate_decider(user)(category)
+
+
+def require_duplicate_decider(request, category):
+    if not may_decide_duplicate(request.user, category):
+        raise PermissionDenied(
+            "Only the CPO, an administrator or the category's owner decides a possible duplicate."
+        )

@@ -9,6 +9,7 @@ from plans import queries as planning
 from spend import charts, concentration, cube, panels
 from spend.models import ImportBatch
 from stakeholders import queries as stakeholder_queries
+from stakeholders import you_said
 from stakeholders.models import BusinessUnit, SurveyRound, ValueDriver
 from workbench.charts import figure_html
 from workbench.permissions import units_led_by
@@ -55,6 +56,7 @@ def _unit_lead_home(user, period):
     return {
         "units": units,
         "todo": _unit_lead_todo(user, units, period),
+        "you_said": you_said.for_unit_lead_home(units, user),
         "categories": categories[:15],
         "category_count": len(categories),
         "total": sum(row["spend"] for row in categories),

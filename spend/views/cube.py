@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from categories.models import Category
-from spend import charts, concentration, cube
+from spend import charts, concentration, cube, filters, panels
 from spend.filters import UNCLASSIFIED, cube_filter_from, query_of
 from stakeholders.models import BusinessUnit
-from suppliers.models import Supplier
 from workbench import params
 from workbench.charts import figure_html
 from workbench.exports import EXPORT_FORMATS, Column, export_table
@@ -28,7 +27,8 @@ LINE_COLUMNS = [
     Column("Supplier", lambda line: line.supplier.name),
     Column("Category code", lambda line: line.category.code if line.category else ""),
     Column("Category", lambda line: line.category.name if line.category else "Unclassified"),
-    Column("Unit", lambda line: line.business_unit.code),
+    Column("Unit code", lambda line: line.business_unit.code),
+    Column("Unit", lambda line: line.business_unit.name),
     Column("Description", "description"),
     Column("Document", "document_reference"),
     Column("Amount", "amount"),
@@ -43,6 +43,13 @@ def spend_cube(request):
     cube_filter, form = cube_filter_from(request.GET)
     currency = settings.BASE_CURRENCY
     context = {"form": form, "cube": cube_filter, "currency": currency}
+    typed = (form.cleaned_data.get("supplier_search") or "").strip()
+    if request.htmx and request.GET.get("picker") == "supplier":
+        # The picker's list as the person types: the rest of the page stays as it is.
+        context |= {"typed": typed, "supplier_matches": filters.supplier_matches(typed)}
+        if cube_filter is not None:
+            context["supplier_query"] = query_of(cube_filter, supplier=None)
+        return render(request, "spend/cube.html#supplier-matches", context)
     if cube_filter is None:
         return render(request, "spend/cube.html", context)
     tree = list(Category.objects.values("id", "code", "name", "parent_id", "path", "depth"))
@@ -57,7 +64,12 @@ def spend_cube(request):
             {**node, "label": "\u2003" * node["depth"] + node["name"]} for node in tree
         ],
         units=BusinessUnit.objects.values("code", "name"),
-        suppliers=Supplier.objects.values("pk", "name"),
+        # Several suppliers match what was typed: the picker lists them to choose from.
+        typed=typed if cube_filter.supplier is None else "",
+        supplier_matches=(
+            filters.supplier_matches(typed) if typed and cube_filter.supplier is None else []
+        ),
+        supplier_query=query_of(cube_filter, supplier=None),
         unclassified=UNCLASSIFIED,
     )
     template = "spend/cube.html"
@@ -107,7 +119,11 @@ class CubeFigures:
 
     @cached_property
     def suppliers(self) -> list[dict]:
-        return concentration.with_shares(cube.by_supplier(self.cube))
+        rows = cube.by_supplier(self.cube)
+        concentration.with_shares([row for row in rows if not row["supplier__redacted_payee"]])
+        for row in rows:
+            row.setdefault("share", None)
+        return rows
 
     def _with_links(self, rows: list[dict]) -> list[dict]:
         # Only for the rows shown: a slice may hold a thousand suppliers.
@@ -122,7 +138,9 @@ class CubeFigures:
 
     @cached_property
     def supplier_amounts(self) -> list:
-        return [row["spend"] for row in self.suppliers]
+        """Spend per supplier, redacted payees left out: they are not one supplier but
+        people whose names the file withholds, so they neither count nor concentrate."""
+        return [row["spend"] for row in self.suppliers if not row["supplier__redacted_payee"]]
 
     @cached_property
     def supplier_count(self) -> int:
@@ -201,15 +219,28 @@ class CubeFigures:
 
     @property
     def trend_chart(self) -> str:
-        figure = charts.monthly_spend_line(self.months, self.currency)
-        figure.update_traces(customdata=[row["lines_url"] for row in self.months])
+        months = panels.months_of(self.months, self.cube.start, self.cube.end)
+        figure = charts.monthly_spend_line(months, self.currency)
+        # A month with no lines opens an empty list of lines; a gap (nothing imported) nothing.
+        figure.update_traces(
+            customdata=[
+                row.get("lines_url")
+                or (
+                    self._lines_url(start=f"{row['month']:%Y-%m}", end=f"{row['month']:%Y-%m}")
+                    if row["spend"] is not None
+                    else None
+                )
+                for row in months
+            ]
+        )
         return figure_html(figure, height=300)
 
     @property
     def pareto_chart(self) -> str:
         # Enough bars to pass the 80% mark, so the curve shows where it is crossed.
         bars = min(max(PARETO_BARS, self.pareto_count + 10), PARETO_MOST_BARS)
-        shown = self._with_links(self.suppliers[:bars])
+        counted = [row for row in self.suppliers if not row["supplier__redacted_payee"]]
+        shown = self._with_links(counted[:bars])
         figure = charts.supplier_pareto(
             [row["supplier__name"] for row in shown],
             [row["spend"] for row in shown],
@@ -268,14 +299,15 @@ def _export_table(cube_filter, tree, table, export_format):
     figures = CubeFigures(cube_filter, tree)
     name = f"spend-{table}"
     if table == "suppliers":
-        curve = concentration.cumulative_shares(figures.supplier_amounts)
+        curve = iter(concentration.cumulative_shares(figures.supplier_amounts))
+        # The curve runs over the suppliers with a share, in the same order as the rows.
         rows = (
             {
                 **row,
                 "share": _rounded(row["share"], 4),
-                "cumulative_share": round(curve[index], 4) if index < len(curve) else None,
+                "cumulative_share": round(next(curve), 4) if row["share"] is not None else None,
             }
-            for index, row in enumerate(figures.suppliers)
+            for row in figures.suppliers
         )
         return export_table(export_format, name, SUPPLIER_COLUMNS, rows)
     if table == "units":

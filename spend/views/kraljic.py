@@ -5,10 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from categories.models import Category
 from spend import charts, cube, kraljic, queries, services
 from spend.forms import KraljicAssessmentForm
+from spend.models import KraljicAssessment
+from workbench import corrections
 from workbench.charts import figure_html
 from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import (
@@ -16,6 +19,7 @@ from workbench.permissions import (
     editable_category_for_user,
     may_change_category,
     require_procurement,
+    withdrawable_kraljic_assessment_for_user,
 )
 
 # Categories are positioned against their peers at one level; the middle level is where
@@ -140,8 +144,40 @@ def kraljic_position(request, code):
         "position": position,
         "period": period,
         "form": form,
-        "history": category.kraljic_assessments.select_related("set_by"),
+        # Withdrawn overrides too, marked: the record of who set and withdrew what stays.
+        "history": KraljicAssessment.every_record.filter(category=category).select_related(
+            "set_by", "removed_by"
+        ),
+        "in_force": category.kraljic_assessments.first(),
         "currency": settings.BASE_CURRENCY,
         "quadrants": kraljic.QUADRANTS,
     }
     return render(request, "spend/kraljic_position.html", context)
+
+
+@require_POST
+def kraljic_assessment_withdraw(request, pk):
+    """Withdraw an override set by mistake; refused when it changed since the page was loaded.
+    The one before it, or the data's suggestion, is in force again at once."""
+    assessment = withdrawable_kraljic_assessment_for_user(request, pk)
+    position_url = reverse("spend:kraljic_position", args=[assessment.category.code])
+    try:
+        seen = int(request.POST.get("version", ""))
+        services.kraljic_assessment_withdraw(
+            assessment=assessment, by=request.user, seen_version=seen
+        )
+    except (ValueError, corrections.StaleSave):
+        messages.error(
+            request, "Not withdrawn: the override changed since you loaded the page. Look again."
+        )
+        return redirect(position_url)
+    messages.success(request, f"Override withdrawn ({assessment}); it can be put back below.")
+    return redirect(position_url)
+
+
+@require_POST
+def kraljic_assessment_reinstate(request, pk):
+    assessment = withdrawable_kraljic_assessment_for_user(request, pk)
+    services.kraljic_assessment_reinstate(assessment=assessment, by=request.user)
+    messages.success(request, f"Override put back ({assessment}).")
+    return redirect(reverse("spend:kraljic_position", args=[assessment.category.code]))

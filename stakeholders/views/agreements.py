@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from stakeholders import queries, services
 from stakeholders.forms import AgreementForm, MeasureFormSet, MeasureResultForm
+from stakeholders.models import AgreementMeasure, ServiceAgreement
 from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import (
     agreement_for_user,
@@ -18,12 +19,18 @@ from workbench.permissions import (
 
 def agreement_list(request):
     """Both sides see agreements: procurement all of them, a unit lead their own unit's."""
-    rows = queries.agreements_with_status(visible_units(request.user))
+    units = visible_units(request.user)
+    rows = queries.agreements_with_status(units)
     if request.GET.get("format") in EXPORT_FORMATS:
         return export_table(
             request.GET["format"], "service-agreements", queries.AGREEMENT_COLUMNS, rows
         )
-    return render(request, "stakeholders/agreement_list.html", {"rows": rows})
+    removed = queries.removed_records(ServiceAgreement, unit__in=units)
+    return render(
+        request,
+        "stakeholders/agreement_list.html",
+        {"rows": rows, "removed_agreements": removed},
+    )
 
 
 def agreement_create(request):
@@ -58,6 +65,7 @@ def agreement_detail(request, pk):
             "periods": periods,
             "grid": grid,
             "form": form,
+            "removed_measures": queries.removed_records(AgreementMeasure, agreement=agreement),
         },
     )
 

@@ -1,16 +1,22 @@
 """The engagement log: time procurement spends with business units."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from stakeholders import charts, queries, services
 from stakeholders.forms import PeriodForm, UnitEngagementForm
+from stakeholders.models import EngagementEntry
+from workbench import params
 from workbench.charts import figure_html
 from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import require_procurement, visible_units
+
+ENTRIES_PER_PAGE = 50
 
 
 def engagement_log(request):
@@ -22,7 +28,8 @@ def engagement_log(request):
     if period.is_valid():
         start = period.cleaned_data["start"] or start
         end = period.cleaned_data["end"] or end
-    entries = queries.engagement_entries(visible_units(request.user), start, end)
+    units = visible_units(request.user)
+    entries = queries.engagement_entries(units, start, end)
     if request.GET.get("format") in EXPORT_FORMATS:
         return export_table(
             request.GET["format"],
@@ -31,11 +38,17 @@ def engagement_log(request):
             queries.engagement_rows(entries),
         )
     by_unit = queries.engagement_by_unit(entries)
+    # A page at a time: a year of a team's meetings runs to thousands of entries.
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(params.page_number(request.GET))
     return render(
         request,
         "stakeholders/engagement_log.html",
         {
-            "entries": entries[:200],
+            "entries": page,
+            "page": page,
+            "page_query": urlencode(
+                {name: request.GET[name] for name in ("start", "end") if request.GET.get(name)}
+            ),
             "start": start,
             "end": end,
             "by_unit": by_unit,
@@ -43,6 +56,7 @@ def engagement_log(request):
             "total_minutes": sum(row["minutes"] for row in by_unit),
             "entry_count": sum(row["meetings"] for row in by_unit),
             "chart": figure_html(charts.time_by_unit(by_unit), height=320) if by_unit else None,
+            "removed_entries": queries.removed_records(EngagementEntry, unit__in=units),
         },
     )
 

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from stakeholders import charts, queries, satisfaction, services
+from stakeholders import charts, queries, satisfaction, services, you_said
 from stakeholders.forms import ResponseForm, RoundForm
 from stakeholders.models import SurveyResponse, ValueDriver
 from workbench.charts import figure_html
@@ -52,6 +53,16 @@ def round_create(request):
     return render(request, "stakeholders/round_form.html", {"form": form})
 
 
+@require_POST
+def round_close(request, pk):
+    """The CPO or an administrator closes an open round before its date."""
+    require_round_organiser(request)
+    survey_round = round_for_user(request, pk)
+    services.survey_round_close(survey_round=survey_round, by=request.user, today=_today())
+    messages.success(request, f"{survey_round.name} is closed: answers are locked.")
+    return redirect(survey_round)
+
+
 def round_detail(request, pk):
     """For a unit lead, their to-do list in this round; for procurement, who has not answered.
     In an anonymous round only those who read every answer see which units have not answered;
@@ -67,6 +78,7 @@ def round_detail(request, pk):
         "closed": today > survey_round.closes_on,
         "todo": mine,
         "procurement": follows_up,
+        "may_close": survey_round.is_open(today) and reads_every_answer(request.user),
     }
     if follows_up:
         everyone = queries.answer_states(survey_round, survey_round.units.prefetch_related("leads"))
@@ -145,6 +157,7 @@ def response_edit(request, pk, code, category_code):
             "form": form,
             "locked": locked,
             "not_open_yet": _today() < survey_round.opens_on,
+            "promised": you_said.promised_before(request.user, unit, category, survey_round),
         },
     )
 
@@ -184,6 +197,7 @@ def round_results(request, pk):
         ),
         trend_chart=figure_html(charts.nps_trend(trend), height=300) if trend else None,
         driver_trend=driver_trend,
+        loop=you_said.change_in_round(request.user, survey_round),
         driver_trend_chart=(
             figure_html(charts.satisfaction_trend(driver_trend), height=340)
             if len({row["round"] for row in driver_trend}) > 1

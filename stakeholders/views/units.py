@@ -1,9 +1,14 @@
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import render
 
 from spend import cube, panels
 from stakeholders.models import ValueDriver
-from workbench.permissions import unit_for_user, visible_units
+from workbench import params
+from workbench.permissions import may_edit_value_drivers, unit_for_user, visible_units
+
+UNITS_PER_PAGE = 50
 
 
 def unit_list(request):
@@ -11,11 +16,17 @@ def unit_list(request):
     period = cube.latest_period()
     units = visible_units(request.user).prefetch_related("leads")
     if period:
-        units = units.annotate(spend=cube.period_spend(period)).order_by("-spend")
+        units = units.annotate(spend=cube.period_spend(period)).order_by(
+            F("spend").desc(nulls_last=True), "name"
+        )
+    else:
+        units = units.order_by("name")
+    # A page at a time: imports of other bodies' files bring a hundred units and more.
+    page = Paginator(units, UNITS_PER_PAGE).get_page(params.page_number(request.GET))
     return render(
         request,
         "stakeholders/unit_list.html",
-        {"units": units, "period": period, "currency": settings.BASE_CURRENCY},
+        {"units": page, "page": page, "period": period, "currency": settings.BASE_CURRENCY},
     )
 
 
@@ -45,5 +56,8 @@ def value_driver_list(request):
     return render(
         request,
         "stakeholders/value_driver_list.html",
-        {"drivers": ValueDriver.objects.all()},
+        {
+            "drivers": ValueDriver.objects.all(),
+            "may_edit_drivers": may_edit_value_drivers(request.user),
+        },
     )

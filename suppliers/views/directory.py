@@ -9,10 +9,19 @@ from django.utils import timezone
 
 from spend import cube, panels
 from suppliers import charts, queries, scorecards
-from suppliers.models import SEGMENT_NAMES, SEGMENTS
+from suppliers.models import (
+    SEGMENT_NAMES,
+    SEGMENTS,
+    Contract,
+    Evaluation,
+    SupplierEngagement,
+    SupplierIdea,
+    SupplierRisk,
+)
 from workbench.charts import figure_html
 from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import (
+    evaluation_corrector,
     may_see_supplier_aliases,
     may_see_supplier_tab,
     readable_spend,
@@ -140,8 +149,22 @@ def _scorecards(request, supplier):
         )
         for row in scored
     )
+    may_correct = evaluation_corrector(request.user, supplier)
+    for row in scored:
+        row["may_correct"] = may_correct(row["evaluation"])
+    # Only the removals this user may undo are offered here; all are in each one's history.
+    removed = [
+        evaluation
+        for evaluation in readable_unit_rows(request.user, Evaluation.every_record.all())
+        .filter(supplier=supplier, removed_at__isnull=False)
+        .select_related("removed_by", "business_unit", "template")
+        .order_by("-removed_at")[:50]
+        if may_correct(evaluation)
+    ]
     return {
         "scored": scored,
+        "removed_evaluations": removed,
+        "may_correct_removed": True,
         "trend": trend,
         "trend_chart": figure_html(charts.scorecard_trend(trend), height=280) if trend else "",
     }
@@ -150,6 +173,7 @@ def _scorecards(request, supplier):
 def _contracts(request, supplier):
     return {
         "contracts": list(queries.supplier_contracts(supplier)),
+        "removed_contracts": list(queries.removed_records(Contract, supplier)),
         "today": timezone.localdate(),
     }
 
@@ -159,11 +183,17 @@ def _engagement(request, supplier):
     return {
         "engagements": list(supplier.engagements.select_related("logged_by")[:50]),
         "minutes_this_year": queries.engagement_minutes(supplier, since=year_ago),
+        "removed_engagements": list(queries.removed_records(SupplierEngagement, supplier)),
     }
 
 
 def _ideas(request, supplier):
-    return {"ideas": list(supplier.ideas.all()), "risks": list(supplier.risks.all())}
+    return {
+        "ideas": list(supplier.ideas.all()),
+        "risks": list(supplier.risks.all()),
+        "removed_ideas": list(queries.removed_records(SupplierIdea, supplier)),
+        "removed_risks": list(queries.removed_records(SupplierRisk, supplier)),
+    }
 
 
 TAB_BUILDERS = {

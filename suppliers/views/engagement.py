@@ -69,7 +69,7 @@ def idea_status(request, pk):
     idea = editable_supplier_part(request, SupplierIdea, pk)
     form = IdeaStatusForm(request.POST, instance=idea)
     if form.is_valid():
-        services.idea_status_set(form=form)
+        services.idea_status_set(form=form, by=request.user)
         return saved(
             request,
             f"“{idea.title}” is now {idea.get_status_display().lower()}.",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.factories import add_spend, add_survey_round
 from tests.plans.plan_builders import add_initiative, make_plan
 
-PLAN_PAGE_QUERIES = 29
+PLAN_PAGE_QUERIES = 30
 
 
 def count(client, name, args):

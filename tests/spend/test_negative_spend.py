@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from spend import concentration
 from spend.models import SpendLine
 from spend.summary import refresh_spend_summary
+from suppliers.models import Supplier
 from tests.spend.cube_data import add_hand_worked_spend
 
 CUBE = reverse("spend:cube")
@@ -134,3 +135,39 @@ def test_category_and_home_pages_count_suppliers_with_positive_net_spend(client,
     shares = [row["share"] for row in portfolio["top_categories"]]
     assert all(share is None or 0 <= share <= 1 for share in shares)
     assert sum(share or 0 for share in shares) == pytest.approx(1)
+
+
+@pytest.mark.django_db
+def test_redacted_payees_count_in_spend_but_are_no_supplier(client, company):
+    """Redacted payees (names withheld from a published file) add to spend, but are neither
+    counted as a supplier nor part of any supplier share or concentration."""
+    add_hand_worked_spend(company)
+    redacted = Supplier.objects.create(
+        name="REDACTED PERSONAL DATA", redacted_payee=True, redacted_source="council"
+    )
+    SpendLine.objects.create(
+        date=datetime.date(2026, 10, 1),
+        amount=Decimal("5000.00"),
+        original_amount=Decimal("5000.00"),
+        currency="GBP",
+        supplier=redacted,
+        category=company.hardware,
+        business_unit=company.manufacturing,
+        description="Payment to a person",
+        document_reference="R-1",
+    )
+    refresh_spend_summary()
+    client.force_login(company.manager)
+    figures = client.get(CUBE).context["figures"]
+    assert figures.totals["spend"] == Decimal("6950.00")
+    assert figures.supplier_count == 3  # Dell, Softcat, Bright Clean: as without the payees
+    assert figures.top_share == pytest.approx(900 / 1950)
+    row = next(row for row in figures.suppliers if row["supplier"] == redacted.pk)
+    assert row["share"] is None
+    it = next(row for row in figures.categories if row.category == company.it)
+    assert (it.spend, it.suppliers) == (Decimal("6700.00"), 2)
+    assert it.hhi == pytest.approx(concentration.hhi([900, 800]))
+    response = client.get(reverse("categories:detail", args=["IT"]))
+    assert response.context["supplier_count"] == 2
+    client.force_login(company.cpo)
+    assert client.get(reverse("home")).context["portfolio"]["totals"]["suppliers"] == 3

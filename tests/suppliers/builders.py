@@ -66,6 +66,26 @@ def add_idea(company, supplier=None) -> SupplierIdea:
     )
 
 
+def add_contract(company, supplier=None, end=None):
+    """A contract on the first supplier in IT hardware, ending in 200 days unless told."""
+    from django.utils import timezone
+
+    from suppliers.models import Contract
+
+    today = timezone.localdate()
+    contract = Contract.objects.create(
+        supplier=supplier or company.suppliers[0],
+        title="Laptop framework",
+        reference="C-17",
+        start=today - datetime.timedelta(days=300),
+        end=end or today + datetime.timedelta(days=200),
+        value=Decimal("250000"),
+        notice_days=60,
+    )
+    contract.categories.add(company.hardware)
+    return contract
+
+
 def supplier_args(args, company):
     """Records made on demand for the role-matrix and query-count rows that need them."""
     from suppliers.merging import merge_suppliers
@@ -90,6 +110,8 @@ def supplier_args(args, company):
         made["mfg-evaluation"] = add_evaluation(company, unit=company.manufacturing).pk
     if "dell-idea" in args:
         made["dell-idea"] = add_idea(company).pk
+    if "dell-contract" in args:
+        made["dell-contract"] = add_contract(company).pk
     if "dell-merge" in args:
         duplicate = Supplier.objects.create(name="Dell Technologies UK")
         made["dell-merge"] = merge_suppliers(company.suppliers[0], duplicate).pk

@@ -171,7 +171,8 @@ def test_foreign_amounts_are_the_original_at_the_months_rate(seed):
 def test_document_references_are_unique_and_readable(company):
     chunk = demo.generate_chunk(company, 3_000, 0)
     references = demo.document_references(chunk)
-    assert len(set(references)) == len(references)
+    # Unique but for the invoices plant_findings pays twice for the duplicate review to find.
+    assert len(set(references)) == len(references) - demo.PLANTED_SAME_REFERENCE_PAIRS
     for reference, credit, day in zip(references, chunk.is_credit, chunk.date, strict=True):
         prefix, year, number = reference.split("-")
         assert prefix == ("CRN" if credit else "INV")

@@ -26,7 +26,7 @@ PARAMETERS = [
     "start", "end", "month", "year", "fiscal_year", "page", "category", "unit", "supplier",
     "contract", "idea", "round", "status", "format", "table", "section", "alpha", "q", "level",
     "part", "segment", "band", "country", "template", "within", "tab", "element", "method",
-    "progress",
+    "progress", "kind", "finding",
 ]  # fmt: skip
 
 HOSTILE = [

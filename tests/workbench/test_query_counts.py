@@ -67,6 +67,9 @@ PAGES = [
     ("plans:initiative_realised", ["it-initiative"], "manager"),
 ]
 MAX_QUERIES = 14
+# A home page also gathers the person's inbox: a fixed number of queries per source of items
+# (inbox/items.py), however many items or lines there are.
+HOME_MAX_QUERIES = 16
 
 
 @pytest.mark.django_db
@@ -80,6 +83,6 @@ def test_queries_per_page_are_bounded(
     args = [company.suppliers[0].pk if arg == "first-supplier" else arg for arg in args]
     args = supplier_args(stakeholder_args(args, company), company)
     args = plan_args(args, company)
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(HOME_MAX_QUERIES if name == "home" else MAX_QUERIES):
         response = client.get(reverse(name, args=args))
     assert response.status_code == 200

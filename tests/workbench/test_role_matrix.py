@@ -53,6 +53,9 @@ MATRIX = [
     ("spend:cube_lines", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("spend:kraljic", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("spend:kraljic_position", ["IT"], [302, 200, 200, 403, 403, 200, 200, 403]),
+    # Withdrawing a Kraljic override (and undoing it) is a POST by whoever may set one.
+    ("spend:kraljic_withdraw", [1], [302, 405, 405, 405, 405, 405, 405, 405]),
+    ("spend:kraljic_reinstate", [1], [302, 405, 405, 405, 405, 405, 405, 405]),
     # Suppliers: procurement reads all; a unit lead sees (and rates) the suppliers their unit
     # buys from; a category manager changes suppliers with spend in their categories.
     ("suppliers:list", [], [302, 200, 200, 200, 200, 200, 200, 403]),
@@ -60,6 +63,8 @@ MATRIX = [
     ("suppliers:segments", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("suppliers:merges", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("suppliers:merge_undo", ["dell-merge"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    # Uncertain supplier matches from imports: decided by those who import.
+    ("suppliers:match_suggestions", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("suppliers:contracts", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("suppliers:kpis", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("suppliers:template_add", [], [302, 200, 200, 403, 403, 403, 200, 403]),
@@ -81,18 +86,61 @@ MATRIX = [
     ("suppliers:engagement_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
     ("suppliers:idea_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
     ("suppliers:risk_add", ["first-supplier"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    # Corrections: whoever may add a contract, log entry, idea or risk corrects, removes and
+    # restores it (POSTs); whoever sees its tab reads its history.
+    (
+        "suppliers:record_edit",
+        ["contract", "dell-contract"],
+        [302, 200, 403, 403, 404, 403, 200, 403],
+    ),
+    ("suppliers:record_edit", ["idea", "dell-idea"], [302, 200, 403, 403, 404, 403, 200, 403]),
+    (
+        "suppliers:record_remove",
+        ["contract", "dell-contract"],
+        [302, 405, 405, 405, 405, 405, 405, 405],
+    ),
+    (
+        "suppliers:record_restore",
+        ["contract", "dell-contract"],
+        [302, 405, 405, 405, 405, 405, 405, 405],
+    ),
+    (
+        "suppliers:record_history",
+        ["contract", "dell-contract"],
+        [302, 200, 200, 403, 404, 200, 200, 403],
+    ),
+    (
+        "suppliers:record_history",
+        ["idea", "dell-idea"],
+        [302, 200, 200, 403, 404, 200, 200, 403],
+    ),
+    # A unit's scorecard is corrected by that unit's lead (or an administrator), not by the
+    # category manager; it is read as the scorecard itself is.
+    (
+        "suppliers:record_edit",
+        ["evaluation", "mfg-evaluation"],
+        [302, 403, 403, 200, 404, 403, 200, 403],
+    ),
+    (
+        "suppliers:record_history",
+        ["evaluation", "mfg-evaluation"],
+        [302, 200, 200, 200, 404, 200, 200, 403],
+    ),
     # Spend imports: administrators and category managers; undo and store-valid are POSTs.
     ("spend:imports", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("spend:import_job", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("spend:import_rejected", ["refused-import"], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("spend:import_store_valid", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
     ("spend:import_sheet", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
-    ("spend:import_undo", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    # Undo asks first (a page): the importer (here the administrator) sees it, or is sent back
+    # to the import when it was not stored; everyone else is refused.
+    ("spend:import_undo", ["refused-import"], [302, 403, 403, 403, 403, 403, 302, 403]),
     ("spend:import_retry", ["refused-import"], [302, 405, 405, 405, 405, 405, 405, 405]),
     ("spend:supplier_matches", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("spend:unclassified", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("spend:exchange_rates", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("spend:classification_rules", [], [302, 200, 200, 403, 403, 403, 200, 403]),
+    ("spend:category_picker", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("stakeholders:units", [], [302, 200, 200, 200, 200, 200, 200, 200]),
     ("stakeholders:unit", ["MFG"], [302, 200, 200, 200, 404, 200, 200, 404]),
     ("stakeholders:unit", ["FIN"], [302, 200, 200, 404, 200, 200, 200, 404]),
@@ -107,12 +155,24 @@ MATRIX = [
     ("stakeholders:round_create", [], [302, 403, 403, 403, 403, 200, 200, 403]),
     ("stakeholders:round", ["open-round"], [302, 200, 200, 200, 200, 200, 200, 404]),
     ("stakeholders:round_results", ["open-round"], [302, 200, 200, 403, 403, 200, 200, 403]),
+    ("stakeholders:round_close", ["open-round"], [302, 405, 405, 405, 405, 405, 405, 405]),
+    # The security audit log names people and what they took: administrators only.
+    ("audit:log", [], [302, 403, 403, 403, 403, 403, 200, 403]),
     (
         "stakeholders:response",
         ["open-round", "MFG", "IT"],
         [302, 403, 403, 200, 404, 403, 200, 404],
     ),
     ("stakeholders:voids", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    # You said, we did: procurement and unit leads read (each their own part); the category's
+    # manager (or an administrator) responds; a unit lead's verdict is a POST.
+    ("stakeholders:concerns", [], [302, 200, 200, 200, 200, 200, 200, 403]),
+    (
+        "stakeholders:concern_respond",
+        ["open-round", "mfg-it-concern"],
+        [302, 200, 403, 403, 403, 403, 200, 404],
+    ),
+    ("stakeholders:concern_verdict", [1], [302, 405, 405, 405, 405, 405, 405, 405]),
     # Agreements: both sides see them; another unit's lead gets a 404.
     ("stakeholders:agreements", [], [302, 200, 200, 200, 200, 200, 200, 200]),
     ("stakeholders:agreement_create", [], [302, 200, 200, 403, 403, 200, 200, 403]),
@@ -124,9 +184,62 @@ MATRIX = [
     ),
     ("stakeholders:engagement", [], [302, 200, 200, 200, 200, 200, 200, 200]),
     ("stakeholders:engagement_add", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    # Corrections: procurement, who records entries and agreements, corrects, removes and
+    # restores them (POSTs); both sides read the history, another unit's lead gets a 404.
+    (
+        "stakeholders:record_edit",
+        ["engagement", "mfg-engagement"],
+        [302, 200, 200, 403, 403, 200, 200, 403],
+    ),
+    (
+        "stakeholders:record_edit",
+        ["agreement", "mfg-agreement"],
+        [302, 200, 200, 403, 403, 200, 200, 403],
+    ),
+    (
+        "stakeholders:record_edit",
+        ["measure", "mfg-measure"],
+        [302, 200, 200, 403, 403, 200, 200, 403],
+    ),
+    (
+        "stakeholders:record_remove",
+        ["agreement", "mfg-agreement"],
+        [302, 405, 405, 405, 405, 405, 405, 405],
+    ),
+    (
+        "stakeholders:record_restore",
+        ["agreement", "mfg-agreement"],
+        [302, 405, 405, 405, 405, 405, 405, 405],
+    ),
+    (
+        "stakeholders:record_history",
+        ["engagement", "mfg-engagement"],
+        [302, 200, 200, 200, 404, 200, 200, 404],
+    ),
+    (
+        "stakeholders:record_history",
+        ["measure", "mfg-measure"],
+        [302, 200, 200, 200, 404, 200, 200, 404],
+    ),
+    # The value-driver catalogue: everyone reads it and its history; administrators correct.
+    (
+        "stakeholders:record_edit",
+        ["driver", "first-driver"],
+        [302, 403, 403, 403, 403, 403, 200, 403],
+    ),
+    (
+        "stakeholders:record_history",
+        ["driver", "first-driver"],
+        [302, 200, 200, 200, 200, 200, 200, 200],
+    ),
     # Portfolio: the whole portfolio is for the CPO and administrators; a category's maturity
     # for its owner too, who alone (with administrators) assesses it. Only top-level
     # categories are assessed.
+    # The inbox: everyone's own; opening an import from it marks it seen (importers only).
+    ("inbox:inbox", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("inbox:count", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("inbox:preferences", [], [302, 200, 200, 200, 200, 200, 200, 200]),
+    ("inbox:open_import", ["refused-import"], [302, 302, 302, 403, 403, 403, 302, 403]),
     ("portfolio:dashboard", [], [302, 403, 403, 403, 403, 200, 200, 403]),
     ("portfolio:board_pack", [], [302, 403, 403, 403, 403, 200, 200, 403]),
     ("portfolio:maturity", [], [302, 403, 403, 403, 403, 200, 200, 403]),
@@ -134,6 +247,29 @@ MATRIX = [
     ("portfolio:category_maturity", ["IT.HW"], [302, 404, 404, 404, 404, 404, 404, 404]),
     ("portfolio:assess", ["IT"], [302, 200, 403, 403, 403, 403, 200, 403]),
     ("portfolio:assess", ["FM"], [302, 403, 200, 403, 403, 403, 200, 403]),
+    # The maturity model's wording: administrators correct it; procurement reads its history.
+    (
+        "portfolio:record_edit",
+        ["descriptor", "first-descriptor"],
+        [302, 403, 403, 403, 403, 403, 200, 403],
+    ),
+    (
+        "portfolio:record_history",
+        ["descriptor", "first-descriptor"],
+        [302, 200, 200, 403, 403, 200, 200, 403],
+    ),
+    # Opportunities: a category's finder for whoever sees the category (over the spend they
+    # may read); the whole portfolio's for the CPO and administrators; possible duplicate
+    # payments for procurement, decided by POST.
+    ("opportunities:portfolio", [], [302, 403, 403, 403, 403, 200, 200, 403]),
+    ("opportunities:category", ["IT"], [302, 200, 200, 200, 404, 200, 200, 404]),
+    ("opportunities:category", ["FM.CLEAN"], [302, 200, 200, 404, 200, 200, 200, 404]),
+    ("opportunities:duplicates", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    (
+        "opportunities:duplicate_decide",
+        [1, 2],
+        [302, 405, 405, 405, 405, 405, 405, 405],
+    ),
 ]
 
 
@@ -231,4 +367,30 @@ def stakeholder_args(args, company):
         made["open-round"] = add_survey_round(company).pk
     if "mfg-agreement" in args:
         made["mfg-agreement"] = add_agreement(company).pk
+    if "mfg-measure" in args:
+        made["mfg-measure"] = add_agreement(company).measures.get().pk
+    if "first-driver" in args:
+        from stakeholders.models import ValueDriver
+
+        made["first-driver"] = ValueDriver.objects.order_by("pk").first().pk
+    if "first-descriptor" in args:
+        from portfolio.models import MaturityDescriptor, MaturityDimension
+
+        dimension, _ = MaturityDimension.objects.get_or_create(
+            key="role-matrix", defaults={"name": "Role matrix"}
+        )
+        made["first-descriptor"] = MaturityDescriptor.objects.get_or_create(
+            dimension=dimension, level=1, defaults={"descriptor": "Reactive"}
+        )[0].pk
+    if "mfg-engagement" in args:
+        from tests.stakeholders.correction_builders import add_unit_engagement
+
+        made["mfg-engagement"] = add_unit_engagement(company).pk
+    if "mfg-it-concern" in args:
+        from tests.stakeholders.concern_builders import mfg_it_comment_key
+
+        survey_round = made.get("open-round") or next(
+            (arg for arg in args if isinstance(arg, int)), None
+        )
+        made["mfg-it-concern"] = mfg_it_comment_key(company, survey_round)
     return [made.get(arg, arg) for arg in args]

@@ -208,6 +208,11 @@ def variants(name, survey_round):
         "suppliers:detail": [{"tab": tab} for tab, _ in TABS],
         "suppliers:list": [{}],
         "stakeholders:voids": [{"round": survey_round.pk, **e} for e in [{}, *FORMATS]],
+        "stakeholders:concerns": [
+            {"round": survey_round.pk, "status": status, **e}
+            for status in ("", "Awaiting a response")
+            for e in [{}, *FORMATS]
+        ],
         "stakeholders:round_results": [
             {"table": table, **export}
             for table in ("drivers", "nps", "comments")

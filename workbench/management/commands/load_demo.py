@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import NOT_PROVIDED, ProtectedError, RestrictedError
 
 from categories.models import Category
+from opportunities import demo as opportunities_demo
 from plans import demo as plans_demo
 from portfolio import demo as portfolio_demo
 from spend import partitions
@@ -107,7 +108,10 @@ class Command(BaseCommand):
             total_pennies = load_company(company, lines, self.progress)
             refresh_spend_summary()
             supplier_demo.load(company.seed)  # reads the spend summary
+            opportunities_demo.load()  # the approval thresholds planted invoices sit under
             plans_demo.load()  # category plans in every state; reads the summary and priorities
+            # Responses to the past rounds' concerns link to the plans' initiatives.
+            stakeholder_demo.load_concern_responses(company.seed)
             portfolio_demo.load(company.seed)  # last: judges what the others wrote
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses at a table that just grew a million rows.
