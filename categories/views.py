@@ -8,6 +8,7 @@ from categories.forms import CategoryForm
 from categories.models import Category
 from categories.tree import ancestor_paths
 from spend import concentration, cube, panels
+from stakeholders import you_said
 from workbench import params
 from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import (
@@ -19,6 +20,7 @@ from workbench.permissions import (
     readable_spend_by_unit,
     reads_every_units_spend,
     require_procurement,
+    units_led_by,
 )
 
 CATEGORIES_PER_PAGE = 100
@@ -100,6 +102,12 @@ def category_detail(request, code):
             units=concentration.with_shares(units),
             own_units_only=not reads_every_units_spend(request.user),
             trend_chart=panels.monthly_trend_chart(lines, period, height=300),
+        )
+    units = units_led_by(request.user)
+    if units.exists():
+        # A unit lead sees here what their units said about this category and what was done.
+        context["you_said"] = you_said.for_unit_lead_home(
+            list(units), request.user, category=category
         )
     return render(request, "categories/category_detail.html", context)
 

@@ -560,11 +560,19 @@ def promised_before(user, unit, category, survey_round, today=None) -> list[Conc
     ]
 
 
-def for_unit_lead_home(units, user, today=None, shown=6) -> dict:
+def for_unit_lead_home(units, user, today=None, shown=6, category=None) -> dict:
     """The unit lead's "you said, we did": responses to their units' concerns (and, of
-    anonymous rounds, the category's), those awaiting their verdict first, then the newest."""
+    anonymous rounds, the category's), those awaiting their verdict first, then the newest.
+    With `category`, only what was said about it (or the category above it that was asked)."""
     today = today or _today()
     rows = concern_rows(user, today=today, units=[unit.pk for unit in units])
+    if category is not None:
+        rows = [
+            row
+            for row in rows
+            if category.path.startswith(row.category.path)
+            or row.category.path.startswith(category.path)
+        ]
     answered = [row for row in rows if row.response is not None]
     mine = [unit.pk for unit in units]
     for row in answered:

@@ -107,6 +107,27 @@ def test_the_manager_responds_with_an_initiative_and_the_lead_sees_it_at_home(
     assert initiative.title in home
 
 
+def test_the_category_page_shows_the_lead_what_their_unit_said_and_what_was_done(
+    client, company, spring
+):
+    key = concerns.key(concerns.VOID, company.it.pk, unit_id=company.manufacturing.pk)
+    _respond(client, company, spring, key)
+    add_spend(company, 30)
+    client.force_login(company.unit_lead)
+    page = client.get(reverse("categories:detail", args=["IT"])).content.decode()
+    assert "You said, we did" in page and "Re-tender laptop delivery" in page
+    # Below the category that was asked about, the same; elsewhere, nothing of it.
+    assert (
+        "Re-tender laptop delivery"
+        in client.get(reverse("categories:detail", args=["IT.HW"])).content.decode()
+    )
+    client.force_login(company.other_unit_lead)  # Finance said nothing worrying about IT
+    assert (
+        "You said, we did"
+        not in client.get(reverse("categories:detail", args=["FM.CLEAN"])).content.decode()
+    )
+
+
 def test_acting_needs_a_date_and_not_acting_needs_no_links(client, company, spring):
     key = concerns.key(concerns.COMMENT, company.it.pk, unit_id=company.manufacturing.pk)
     response = _respond(client, company, spring, key, due_on="")
