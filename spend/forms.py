@@ -58,17 +58,8 @@ class MappingForm(forms.Form):
                 choices=choices,
                 required=False,
             )
-        self.fields["date_format"] = forms.ChoiceField(
-            choices=[
-                (value, label)
-                for value, label in ColumnMapping.DATE_FORMATS
-                if value in DATE_FORMATS
-            ],
-            help_text="ISO dates (2026-01-31) are always read as well.",
-        )
-        self.fields["decimal_comma"] = forms.BooleanField(
-            label="Amounts use a decimal comma (1.234,56)", required=False
-        )
+        self.fields["date_format"] = date_format_field()
+        self.fields["decimal_comma"] = decimal_comma_field()
         self.fields["default_currency"] = forms.CharField(
             label="Currency of every line",
             max_length=3,
@@ -129,6 +120,20 @@ class MappingForm(forms.Form):
         }
 
 
+def date_format_field():
+    """How the file writes dates; a file's every row decides the guess (mapping.py)."""
+    return forms.ChoiceField(
+        choices=[
+            (value, label) for value, label in ColumnMapping.DATE_FORMATS if value in DATE_FORMATS
+        ],
+        help_text="ISO dates (2026-01-31) are always read as well.",
+    )
+
+
+def decimal_comma_field():
+    return forms.BooleanField(label="Amounts use a decimal comma (1.234,56)", required=False)
+
+
 class CategoryValueMapForm(forms.Form):
     """For each value of the file's own classification, the workbench category it means."""
 
@@ -177,17 +182,8 @@ class ContractMappingForm(forms.Form):
             "Needed only when the file has no current expiry date: the contract ends at its "
             "current expiry (extensions taken), else at its end date."
         )
-        self.fields["date_format"] = forms.ChoiceField(
-            choices=[
-                (value, label)
-                for value, label in ColumnMapping.DATE_FORMATS
-                if value in DATE_FORMATS
-            ],
-            help_text="ISO dates (2026-01-31) are always read as well.",
-        )
-        self.fields["decimal_comma"] = forms.BooleanField(
-            label="Amounts use a decimal comma (1.234,56)", required=False
-        )
+        self.fields["date_format"] = date_format_field()
+        self.fields["decimal_comma"] = decimal_comma_field()
         self.fields["store_valid_rows"] = forms.BooleanField(
             label="If some rows are wrong, store the valid rows anyway",
             required=False,

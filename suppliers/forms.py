@@ -131,10 +131,33 @@ class TemplateForm(forms.Form):
         return cleaned
 
 
+RATINGS = [("", "Not rated"), *[(str(n), str(n)) for n in range(1, 6)]]
+
+
+def add_rating_fields(form, template_weights, scores=None):
+    """One 1–5 rating per KPI of the template (with the score given before, when correcting),
+    and the comment after the ratings it explains."""
+    for weight in template_weights:
+        form.fields[f"kpi_{weight.kpi_id}"] = forms.TypedChoiceField(
+            label=f"{weight.kpi.name} ({weight.weight}%)",
+            choices=RATINGS,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            initial=(scores or {}).get(weight.kpi_id),
+            help_text=weight.kpi.description,
+        )
+    form.fields["comment"] = form.fields.pop("comment")
+
+
+def require_a_rating(ratings: dict):
+    if not any(score is not None for score in ratings.values()):
+        raise forms.ValidationError("Rate at least one KPI.")
+
+
 class EvaluationForm(forms.Form):
     """A rating per KPI of the template; "not rated" leaves the KPI out of the score."""
 
-    RATINGS = [("", "Not rated"), *[(str(n), str(n)) for n in range(1, 6)]]
     year = forms.IntegerField(min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(choices=[(q, f"Q{q}") for q in range(1, 5)], coerce=int)
     rate_for = forms.ChoiceField(label="Rating as")
@@ -144,17 +167,7 @@ class EvaluationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.template_weights = list(template.weights.select_related("kpi"))
         self.fields["rate_for"].choices = rate_for_choices
-        for weight in self.template_weights:
-            self.fields[f"kpi_{weight.kpi_id}"] = forms.TypedChoiceField(
-                label=f"{weight.kpi.name} ({weight.weight}%)",
-                choices=self.RATINGS,
-                coerce=int,
-                empty_value=None,
-                required=False,
-                help_text=weight.kpi.description,
-            )
-        # The comment reads best after the ratings it explains.
-        self.fields["comment"] = self.fields.pop("comment")
+        add_rating_fields(self, self.template_weights)
 
     def ratings(self) -> dict:
         return {
@@ -164,8 +177,7 @@ class EvaluationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not any(score is not None for score in self.ratings().values()):
-            raise forms.ValidationError("Rate at least one KPI.")
+        require_a_rating(self.ratings())
         return cleaned
 
 
@@ -182,17 +194,7 @@ class EvaluationCorrectionForm(CorrectableForm):
         super().__init__(*args, **kwargs)
         self.template_weights = list(self.instance.template.weights.select_related("kpi"))
         scores = {rating.kpi_id: rating.score for rating in self.instance.ratings.all()}
-        for weight in self.template_weights:
-            self.fields[f"kpi_{weight.kpi_id}"] = forms.TypedChoiceField(
-                label=f"{weight.kpi.name} ({weight.weight}%)",
-                choices=EvaluationForm.RATINGS,
-                coerce=int,
-                empty_value=None,
-                required=False,
-                initial=scores.get(weight.kpi_id),
-                help_text=weight.kpi.description,
-            )
-        self.fields["comment"] = self.fields.pop("comment")
+        add_rating_fields(self, self.template_weights, scores)
 
     def ratings(self) -> dict:
         return {
@@ -202,8 +204,7 @@ class EvaluationCorrectionForm(CorrectableForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not any(score is not None for score in self.ratings().values()):
-            raise forms.ValidationError("Rate at least one KPI.")
+        require_a_rating(self.ratings())
         return cleaned
 
 
