@@ -4,6 +4,7 @@ unclassified spend and classification rules, and a category owner's Kraljic scor
 from django import forms
 from django.conf import settings
 
+from categories.tree import split_levels
 from spend import kraljic
 from spend.importing.contracts import CONTRACT_FIELDS
 from spend.importing.mapping import FIELDS
@@ -134,30 +135,82 @@ def decimal_comma_field():
     return forms.BooleanField(label="Amounts use a decimal comma (1.234,56)", required=False)
 
 
+NEW_CATEGORY = "+new"
+TOP_LEVEL = "+top"
+
+
 class CategoryValueMapForm(forms.Form):
-    """For each value of the file's own classification, the workbench category it means."""
+    """For each value of the file's own classification, the workbench category it means, or
+    a new category named after it (under a parent the person may add to)."""
 
     prefix = "map"
 
-    def __init__(self, values, categories, *args, **kwargs):
+    def __init__(self, values, categories, *args, parents=(), top_level=False, **kwargs):
         """`values`: (value, rows) of the file's category column; `categories`: (code, name)
-        of the categories the person may classify into."""
+        of the categories the person may classify into; `parents`: (code, name) of those they
+        may add categories under, `top_level` whether also at the top of the tree."""
         super().__init__(*args, **kwargs)
         self.values = values
-        choices = [("", "— leave unclassified —")] + [
-            (code, f"{name} ({code})") for code, name in categories
-        ]
+        may_create = bool(parents) or top_level
+        choices = [("", "— leave unclassified —")]
+        if may_create:
+            choices.append((NEW_CATEGORY, "— a new category named after it —"))
+        choices += [(code, f"{name} ({code})") for code, name in categories]
         for index, (value, rows) in enumerate(values):
             self.fields[f"value_{index}"] = forms.ChoiceField(
                 label=value, choices=choices, required=False, help_text=f"{rows:,} rows"
             )
+        if may_create:
+            self.fields["new_parent"] = forms.ChoiceField(
+                label="New categories go under",
+                choices=([(TOP_LEVEL, "the top of the tree")] if top_level else [])
+                + [(code, f"{name} ({code})") for code, name in parents],
+                required=False,
+            )
+            self.fields["new_levels"] = forms.BooleanField(
+                label="A “.” in a value separates levels (LEVEL1.LEVEL2): one category a level",
+                required=False,
+                initial=bool(values) and all(len(split_levels(v)) > 1 for v, _ in values),
+            )
+            self.fields["create_all"] = forms.BooleanField(
+                label="Make a new category for every value left unclassified",
+                required=False,
+            )
+
+    def value_fields(self):
+        return [self[f"value_{index}"] for index in range(len(self.values))]
+
+    def creation_fields(self):
+        names = ("new_parent", "new_levels", "create_all")
+        return [self[name] for name in names if name in self.fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.values_to_create() and not cleaned.get("new_parent"):
+            self.add_error("new_parent", "Choose where the new categories go.")
+        return cleaned
 
     def value_map(self) -> dict:
+        """Value → the code of an existing category chosen for it."""
         return {
             value: self.cleaned_data[f"value_{index}"]
             for index, (value, _) in enumerate(self.values)
-            if self.cleaned_data.get(f"value_{index}")
+            if self.cleaned_data.get(f"value_{index}") not in ("", None, NEW_CATEGORY)
         }
+
+    def values_to_create(self) -> list[str]:
+        """The values that are to become categories of their own."""
+        everything_left = self.cleaned_data.get("create_all")
+        return [
+            value
+            for index, (value, _) in enumerate(self.values)
+            if self.cleaned_data.get(f"value_{index}") == NEW_CATEGORY
+            or (everything_left and not self.cleaned_data.get(f"value_{index}"))
+        ]
+
+    def new_parent_code(self) -> str | None:
+        code = self.cleaned_data.get("new_parent")
+        return None if code in (None, "", TOP_LEVEL) else code
 
 
 class ContractMappingForm(forms.Form):

@@ -410,6 +410,27 @@ def classifiable_categories(user):
     return Category.objects.filter(owner_id=user.pk)
 
 
+def may_create_top_level_categories(user) -> bool:
+    """A new branch of the taxonomy is the administrators' to make; a category manager adds
+    categories only beneath the ones they own (parents_for_new_categories)."""
+    return has_role(user, ADMINISTRATOR)
+
+
+def parents_for_new_categories(user):
+    """Where a person may add categories made from an imported file's classification: under
+    any category they may classify into (an administrator: any)."""
+    return classifiable_categories(user)
+
+
+def new_categories_parent_for_user(request, code: str | None):
+    """The category new ones go under (None: the top of the tree), as the rules allow."""
+    if code is None:
+        if not may_create_top_level_categories(request.user):
+            raise PermissionDenied("Only an administrator adds categories at the top of the tree.")
+        return None
+    return get_object_or_404(parents_for_new_categories(request.user), code=code)
+
+
 # --- Suppliers: records, segments, plans, scorecards, contracts -------------------------------
 # Procurement reads every supplier; a category manager changes the suppliers that have spend in
 # categories they own; a unit lead sees (and rates) only the suppliers their unit buys from.

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from categories import services as category_services
 from categories.models import Category
 from spend import queries, services, suggestions
 from spend.forms import (
@@ -59,8 +60,11 @@ from workbench.permissions import (
     classifiable_categories,
     import_job_for_user,
     may_change_category,
+    may_create_top_level_categories,
     may_retry_import,
     may_undo_import,
+    new_categories_parent_for_user,
+    parents_for_new_categories,
     require_importer,
     retryable_import_job_for_user,
     undoable_import_job_for_user,
@@ -242,8 +246,15 @@ def _confirm_mapping(request, job):
         data = form.cleaned_data
         # The values shown were those of the column proposed; a map for another is no map.
         same_column = request.POST.get("map-column", "") == data["column_category"]
+        category_values = value_map.value_map() if same_column else {}
+        if same_column and value_map.values_to_create():
+            category_values |= category_services.categories_from_file_values(
+                values=value_map.values_to_create(),
+                parent=new_categories_parent_for_user(request, value_map.new_parent_code()),
+                levels=value_map.cleaned_data.get("new_levels", False),
+            )
         services.import_job_map(
-            category_values=value_map.value_map() if same_column else {},
+            category_values=category_values,
             job=job,
             by=request.user,
             name=data["name"],
@@ -283,11 +294,14 @@ def _value_map_form(request, job, initial) -> CategoryValueMapForm:
     ]
     categories = classifiable_categories(request.user).order_by("code").values_list("code", "name")
     saved = initial.get("category_values", {})
+    parents = parents_for_new_categories(request.user).order_by("code")
     form = CategoryValueMapForm(
         values,
         list(categories),
         request.POST or None,
         initial={f"value_{i}": saved.get(value, "") for i, (value, _) in enumerate(values)},
+        parents=list(parents.values_list("code", "name")),
+        top_level=may_create_top_level_categories(request.user),
     )
     form.column = column
     return form

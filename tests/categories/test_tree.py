@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from categories.tree import roll_up
+from categories.tree import code_for_new_category, roll_up, split_levels
 
 # A hand-worked tree:  IT (own 5) -> HW (own 10), SW (own 20);  FM (own 0) -> CLEAN (own 7)
 PARENT_OF = {"IT": None, "HW": "IT", "SW": "IT", "FM": None, "CLEAN": "FM"}
@@ -48,3 +48,20 @@ def test_the_roots_add_up_to_everything_booked(tree):
     totals = roll_up(amounts, parent_of)
     roots = [node for node, parent in parent_of.items() if parent is None]
     assert sum(totals[root] for root in roots) == sum(amounts.values(), Decimal(0))
+
+
+def test_a_new_categorys_code_is_its_parents_and_its_whole_words():
+    assert code_for_new_category("Food & Beverages", "CATERING", set()) == "CATERING.FOOD-BEVERAGES"
+    assert code_for_new_category("Agency staff", "", set()) == "AGENCY-STAFF"
+    taken = {"IT.LEGAL", "IT.LEGAL-2"}
+    assert code_for_new_category("Legal", "IT", taken) == "IT.LEGAL-3"
+    long_name = "Professional services consultancy and advisory including interim managers"
+    code = code_for_new_category(long_name, "PROF", set())
+    assert len(code) <= 40 and code.startswith("PROF.PROFESSIONAL-SERVICES")
+    assert not code.endswith("-")
+
+
+def test_levels_are_split_only_when_every_part_has_a_name():
+    assert split_levels("CATERING.FOOD & BEVERAGES") == ["CATERING", "FOOD & BEVERAGES"]
+    assert split_levels("Legal fees") == ["Legal fees"]
+    assert split_levels("Misc.") == ["Misc."]  # an empty level: one name

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from categories.models import Category
 from spend.importing.mapping import propose_mapping
 from spend.importing.parsing import guess_date_format
 from spend.importing.storing import run_job, undo_batch, unit_code_for
@@ -283,7 +284,7 @@ def test_a_value_map_classifies_the_lines_and_is_reused_next_month(
     job = ImportJob.objects.get()
     page = client.get(job.get_absolute_url())
     value_map = page.context["value_map"]
-    assert [field.label for field in value_map] == ["ICT.LAPTOPS", "CATERING.FOOD"]
+    assert [field.label for field in value_map.value_fields()] == ["ICT.LAPTOPS", "CATERING.FOOD"]
     assert "it.hw" in str(value_map["value_0"]).lower()  # a category the manager owns
     form = page.context["form"]
     post = {name: value for name, value in form.initial.items() if value not in (None, False)}
@@ -311,3 +312,84 @@ def test_a_value_map_classifies_the_lines_and_is_reused_next_month(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(february.get_absolute_url(), post)
     assert SpendLine.objects.filter(category__code="IT.HW").count() == 3
+
+
+def _map_page(client, user, data, name="ap-2026-01.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(user)
+    client.post(reverse("spend:imports"), {"file": SimpleUploadedFile(name, data)})
+    job = ImportJob.objects.latest("pk")
+    page = client.get(job.get_absolute_url())
+    post = {k: v for k, v in page.context["form"].initial.items() if v not in (None, False)}
+    post["map-column"] = "Procurement Classification"
+    return job, page, post
+
+
+def test_a_manager_makes_categories_from_the_files_values_under_one_they_own(
+    client, company, django_capture_on_commit_callbacks
+):
+    data = classified_file("CATERING.FOOD", "CATERING.DRINKS", "ICT.LAPTOPS")
+    job, page, post = _map_page(client, company.manager, data)
+    value_map = page.context["value_map"]
+    # Every value has a dot between two parts: levels are proposed.
+    assert value_map["new_levels"].initial is True
+    choices = dict(value_map.fields["new_parent"].choices)
+    assert "IT" in choices and "+top" not in choices and "FM" not in choices  # not theirs
+    labels = [field.label for field in value_map.value_fields()]
+    post.update({f"map-value_{labels.index('CATERING.FOOD')}": "+new"})
+    post.update({f"map-value_{labels.index('ICT.LAPTOPS')}": "IT.HW"})
+    post.update({"map-new_parent": "IT", "map-new_levels": "on"})
+    post[f"map-value_{labels.index('CATERING.DRINKS')}"] = "+new"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(job.get_absolute_url(), post)
+    job.refresh_from_db()
+    assert job.status == ImportJob.STORED, (job.message, job.errors)
+    catering = Category.objects.get(parent=company.it, name="CATERING")
+    food, drinks = (Category.objects.get(parent=catering, name=n) for n in ("FOOD", "DRINKS"))
+    assert (catering.code, food.code, drinks.code) == (
+        "IT.CATERING",
+        "IT.CATERING.FOOD",
+        "IT.CATERING.DRINKS",
+    )
+    assert food.owner == drinks.owner == company.manager  # the parent's owner
+    assert job.mapping.category_values == {
+        "CATERING.FOOD": "IT.CATERING.FOOD",
+        "CATERING.DRINKS": "IT.CATERING.DRINKS",
+        "ICT.LAPTOPS": "IT.HW",
+    }
+    assert SpendLine.objects.filter(category=None).count() == 0
+    assert SpendLine.objects.filter(category=food).count() == 1
+
+
+def test_an_administrator_makes_a_category_for_every_value_left_at_the_top(
+    client, company, django_capture_on_commit_callbacks
+):
+    data = classified_file("Agency staff", "Agency staff", "Legal fees")
+    job, page, post = _map_page(client, company.administrator, data)
+    assert page.context["value_map"]["new_levels"].initial is False
+    post.update({"map-new_parent": "+top", "map-create_all": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(job.get_absolute_url(), post)
+    job.refresh_from_db()
+    assert job.status == ImportJob.STORED, (job.message, job.errors)
+    made = dict(Category.objects.filter(parent=None).values_list("name", "code"))
+    assert made["Agency staff"] == "AGENCY-STAFF" and made["Legal fees"] == "LEGAL-FEES"
+    assert SpendLine.objects.filter(category__code="AGENCY-STAFF").count() == 2
+
+
+def test_nobody_adds_categories_where_they_may_not(client, company):
+    data = classified_file("CATERING.FOOD")
+    job, page, post = _map_page(client, company.manager, data)
+    before = Category.objects.count()
+    for parent in ("+top", "FM"):  # the top of the tree; another manager's category
+        post.update({"map-value_0": "+new", "map-new_parent": parent})
+        response = client.post(job.get_absolute_url(), post)
+        assert response.status_code == 200  # the form again, with the error
+        assert response.context["value_map"].errors["new_parent"]
+    post.pop("map-new_parent")
+    response = client.post(job.get_absolute_url(), post)
+    assert "Choose where the new categories go." in response.content.decode()
+    assert Category.objects.count() == before
+    job.refresh_from_db()
+    assert job.status != ImportJob.STORED
