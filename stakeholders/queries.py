@@ -258,20 +258,6 @@ def voids_in_round(user, survey_round, readable=None) -> list[dict]:
     return sorted(rows, key=lambda r: (r["category"], r["unit"], r["reason"]))
 
 
-def answers_owed(user, today) -> int:
-    """How many answers the user's units still owe in rounds open today (for the home page)."""
-    count = 0
-    for survey_round in SurveyRound.objects.filter(
-        opens_on__lte=today, closes_on__gte=today, units__leads=user
-    ).distinct():
-        count += sum(
-            1
-            for row in answer_states(survey_round, survey_round.units.filter(leads=user))
-            if row["state"] != "submitted"
-        )
-    return count
-
-
 # --- Survey rounds -----------------------------------------------------------------------------
 
 

@@ -2,10 +2,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.shortcuts import render
-from django.utils import timezone
 
 from categories.models import Category
-from plans import queries as planning
 from spend import charts, concentration, cube, panels
 from spend.models import ImportBatch
 from stakeholders import queries as stakeholder_queries
@@ -74,9 +72,8 @@ def _unit_lead_todo(user, units, period):
         for unit in units
     )
     return {
+        # Rounds to answer and plans to endorse wait in the inbox (inbox/items.py).
         "priorities_missing": missing,
-        "answers_owed": stakeholder_queries.answers_owed(user, timezone.localdate()),
-        "plans_to_answer": planning.plans_awaiting_answer(units),
     }
 
 

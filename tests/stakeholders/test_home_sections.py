@@ -13,7 +13,7 @@ def test_unit_lead_home_lists_missing_priorities_and_answers_owed(client, compan
     client.force_login(company.unit_lead)
     body = client.get(reverse("home")).content.decode()
     # Manufacturing buys IT only; the round asks it about IT and Facilities.
-    assert "2 survey answers" in body
+    assert "Manufacturing has 2 answers to give" in body  # in the inbox
     assert "Priorities for 1 category" in body
 
 

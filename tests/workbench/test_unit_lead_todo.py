@@ -14,7 +14,8 @@ def test_a_plan_in_review_that_affects_the_unit_waits_for_its_lead(client, compa
     plan = make_plan(company, status=CategoryPlan.IN_REVIEW, with_finance=False)
     client.force_login(company.unit_lead)
     response = client.get(reverse("home"))
-    assert reverse("plans:plan_detail", args=[plan.pk]) in response.text
+    # In the inbox, one click from endorsing or objecting.
+    assert reverse("plans:plan_endorse", args=[plan.pk]) in response.text
     assert "affects Manufacturing" in response.text
 
 
