@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 # Where `make run` serves: `make run PORT=8080` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: install run test test-deps bench lint format clean
+.PHONY: install run serve test test-deps bench lint format clean
 
 install: $(INSTALLED) $(VENDOR)/htmx.min.js $(VENDOR)/plotly.min.js
 
@@ -37,6 +37,19 @@ run: install
 	# The import worker runs beside the server and stops with it (imports queue in the database).
 	$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 		$(PY) manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+# Served as production serves it: gunicorn with WEB_CONCURRENCY worker processes (default 3),
+# DEBUG off, static files collected and compressed for whitenoise, the task worker beside.
+# HOST=0.0.0.0 behind a load balancer; DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS from the
+# environment (README, "Production").
+HOST ?= 127.0.0.1
+serve: install
+	$(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Category Workbench (production server): http://$(HOST):$(PORT)"
+	$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		DEBUG=0 STATIC_FILES_COLLECTED=1 $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
+			--workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 test-deps:
 	scripts/install-test-deps

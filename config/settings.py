@@ -242,7 +242,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_USE_FINDERS = True
+# `make run` serves static files from their source folders; `make serve` collects them first
+# (compressed) and says so with STATIC_FILES_COLLECTED=1, so whitenoise serves the gzip files.
+WHITENOISE_USE_FINDERS = not env_flag("STATIC_FILES_COLLECTED", False)
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
