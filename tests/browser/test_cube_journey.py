@@ -63,7 +63,8 @@ def test_manager_filters_the_cube_drills_down_and_exports(company, page, log_in,
         )
     )
     assert len(rows) == expected["lines"]
-    assert {row["Unit"] for row in rows} == {"MFG"}
+    assert {row["Unit code"] for row in rows} == {"MFG"}
+    assert {row["Unit"] for row in rows} == {"Manufacturing"}
     assert {row["Category code"] for row in rows} <= {"IT.HW", "IT.SW"}
 
 
