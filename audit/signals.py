@@ -165,7 +165,7 @@ def _import_stored(sender, instance, created, **kwargs):
 def _import_undone(sender, instance, **kwargs):
     record(
         SecurityEvent.IMPORT_UNDONE,
-        f"Import of {instance.source} undone ({instance.line_count} lines)",
+        f"Import of {instance.source} undone ({instance.line_count:,} lines)",
         batch=instance.pk,
         source=instance.source,
         lines=instance.line_count,

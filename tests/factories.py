@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import models
 
 from categories.models import Category
 from spend.models import SpendLine
@@ -156,3 +157,28 @@ def add_agreement(company: Company, unit=None):
     )
     AgreementMeasure.objects.create(agreement=agreement, name="Request-to-order days", target=5)
     return agreement
+
+
+def correction_data(record, *fields, **changes):
+    """What a correction form posts for `record` as it stands (its `fields`, as a browser sends
+    them: ids for relations, ISO dates, "on" for a ticked box, nothing for an unticked one),
+    with the version it was opened on and `changes` on top."""
+    data = {"version": record.version}
+    for name in fields:
+        model_field = record._meta.get_field(name)
+        if model_field.many_to_many:
+            data[name] = [related.pk for related in getattr(record, name).all()]
+        elif model_field.is_relation:
+            data[name] = getattr(record, model_field.attname) or ""
+        elif isinstance(model_field, models.BooleanField):
+            if getattr(record, name):
+                data[name] = "on"
+        else:
+            value = getattr(record, name)
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            elif isinstance(value, Decimal):
+                value = str(value)
+            data[name] = "" if value is None else value
+    data.update(changes)
+    return data

@@ -111,7 +111,7 @@ def _fail_or_record_stored(job: ImportJob) -> bool:
             status=ImportJob.STORED,
             batch=batch,
             lines_stored=batch.line_count,
-            message=f"{batch.line_count} lines stored (the import worker stopped just "
+            message=f"{batch.line_count:,} lines stored (the import worker stopped just "
             "after storing them, before it could say so).",
             finished_at=timezone.now(),
         )

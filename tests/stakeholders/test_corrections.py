@@ -12,44 +12,23 @@ from stakeholders.models import (
     ServiceAgreement,
     ValueDriver,
 )
-from tests.factories import add_agreement
+from tests.factories import add_agreement, correction_data
 from tests.stakeholders.correction_builders import add_unit_engagement
 
 
 def engagement_data(entry, **changes):
-    data = {
-        "date": entry.date.isoformat(),
-        "unit": entry.unit_id,
-        "category": entry.category_id or "",
-        "minutes": entry.minutes,
-        "people": entry.people,
-        "topic": entry.topic,
-        "version": entry.version,
-    }
-    data.update(changes)
-    return data
+    return correction_data(
+        entry, "date", "unit", "category", "minutes", "people", "topic", **changes
+    )
 
 
 def agreement_data(agreement, **changes):
-    data = {
-        "unit": agreement.unit_id,
-        "title": agreement.title,
-        "objectives": agreement.objectives,
-        "starts_on": agreement.starts_on.isoformat(),
-        "ends_on": agreement.ends_on.isoformat(),
-        "procurement_contact": agreement.procurement_contact_id or "",
-        "version": agreement.version,
-    }
-    data.update(changes)
-    return data
+    fields = ("unit", "title", "objectives", "starts_on", "ends_on", "procurement_contact")
+    return correction_data(agreement, *fields, **changes)
 
 
 def measure_data(measure, **changes):
-    data = {"name": measure.name, "target": str(measure.target), "version": measure.version}
-    if measure.higher_is_better:
-        data["higher_is_better"] = "on"
-    data.update(changes)
-    return data
+    return correction_data(measure, "name", "target", "higher_is_better", **changes)
 
 
 def add_measure(company):
@@ -175,16 +154,7 @@ def test_a_removed_agreement_leaves_the_list_and_its_page(client, company):
 
 
 def driver_data(driver, **changes):
-    data = {
-        "name": driver.name,
-        "description": driver.description,
-        "order": driver.order,
-        "version": driver.version,
-    }
-    if driver.active:
-        data["active"] = "on"
-    data.update(changes)
-    return data
+    return correction_data(driver, "name", "description", "order", "active", **changes)
 
 
 def test_an_administrator_rewords_and_retires_a_value_driver(client, company):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from portfolio import evidence
 from suppliers.models import Contract, SupplierEngagement, SupplierIdea, SupplierRisk
+from tests.factories import correction_data
 from tests.suppliers.builders import add_contract, add_evaluation, add_idea
 
 
@@ -35,61 +36,22 @@ def add_risk(company):
 
 
 def contract_data(contract, **changes):
-    data = {
-        "title": contract.title,
-        "reference": contract.reference,
-        "categories": [c.pk for c in contract.categories.all()],
-        "start": contract.start.isoformat(),
-        "end": contract.end.isoformat(),
-        "value": str(contract.value),
-        "notice_days": contract.notice_days,
-        "version": contract.version,
-    }
-    if contract.auto_renewal:
-        data["auto_renewal"] = "on"
-    data.update(changes)
-    return data
+    fields = ("title", "reference", "categories", "start", "end", "value", "notice_days")
+    return correction_data(contract, *fields, "auto_renewal", **changes)
 
 
 def engagement_data(entry, **changes):
-    data = {
-        "date": entry.date.isoformat(),
-        "minutes": entry.minutes,
-        "people": entry.people,
-        "topic": entry.topic,
-        "version": entry.version,
-    }
-    data.update(changes)
-    return data
+    return correction_data(entry, "date", "minutes", "people", "topic", **changes)
 
 
 def idea_data(idea, **changes):
-    data = {
-        "title": idea.title,
-        "kind": idea.kind,
-        "description": idea.description,
-        "estimated_value": str(idea.estimated_value),
-        "raised_on": idea.raised_on.isoformat(),
-        "status": idea.status,
-        "version": idea.version,
-    }
-    data.update(changes)
-    return data
+    fields = ("title", "kind", "description", "estimated_value", "raised_on", "status")
+    return correction_data(idea, *fields, **changes)
 
 
 def risk_data(risk, **changes):
-    data = {
-        "description": risk.description,
-        "likelihood": risk.likelihood,
-        "impact": risk.impact,
-        "mitigation": risk.mitigation,
-        "raised_on": risk.raised_on.isoformat(),
-        "version": risk.version,
-    }
-    if risk.open:
-        data["open"] = "on"
-    data.update(changes)
-    return data
+    fields = ("description", "likelihood", "impact", "mitigation", "raised_on", "open")
+    return correction_data(risk, *fields, **changes)
 
 
 def url(name, kind, record):
