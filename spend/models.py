@@ -246,8 +246,9 @@ class ClassificationRule(models.Model):
 
 
 class ImportJob(models.Model):
-    """One uploaded file on its way in: kept on disk under var/imports while it waits, run in the
-    background, and after it the lines' batch, the rejected rows and what the import created."""
+    """One uploaded file on its way in: kept in the imports storage while it waits (its name
+    there in `stored_path`, spend/importing/files.py), run in the background, and after it the
+    lines' batch, the rejected rows and what the import created."""
 
     WAITING_FOR_MAPPING = "mapping"
     QUEUED = "queued"

@@ -3,12 +3,11 @@ reviewing fuzzy supplier matches, classifying unclassified spend and the rules t
 the next imports, monthly FX rates, and a category owner's Kraljic scores. Reading, validating
 and storing a file is spend.importing's."""
 
-from pathlib import Path
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from spend.importing.files import FILE_GONE, upload_is_kept
 from spend.importing.storing import ImportRefused
 from spend.importing.tasks import import_spend_file
 from spend.models import (
@@ -110,10 +109,8 @@ def import_job_retry(*, job: ImportJob):
     need to upload it again. ImportRefused when the job did not fail or its file is gone."""
     if job.status != ImportJob.FAILED or job.mapping_id is None:
         raise ImportRefused("Only a failed import whose columns were mapped can be retried.")
-    if not Path(job.stored_path).is_file():
-        raise ImportRefused(
-            "The uploaded file is no longer kept on the server: upload it again to import it."
-        )
+    if not upload_is_kept(job.stored_path):
+        raise ImportRefused(FILE_GONE)
     with transaction.atomic():
         job.status = ImportJob.QUEUED
         job.message = ""

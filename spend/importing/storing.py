@@ -19,13 +19,12 @@ import itertools
 import logging
 import re
 import time
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
@@ -45,6 +44,7 @@ from spend.importing.contracts import (
     looks_like_contracts,
     propose_contract_mapping,
 )
+from spend.importing.files import upload_keep, upload_read
 from spend.importing.heartbeat import STORING_MESSAGE, beating
 from spend.importing.lines import Rules, stored_lines, summary_rows
 from spend.importing.mapping import PROFILE_ROWS, MappingSpec, mapping_problems, propose_mapping
@@ -77,6 +77,7 @@ from spend.tasks import classifier_retrain_soon
 from stakeholders.models import BusinessUnit
 from suppliers.models import Contract, Supplier, SupplierAlias
 from suppliers.suggestions import import_suppliers_resolve
+from workbench import figures
 
 logger = logging.getLogger(__name__)
 # Rows checked one by one go in chunks this long; the progress bar moves per chunk.
@@ -110,25 +111,22 @@ NO_LINES = "The file has a header but no lines: nothing to import."
 
 
 def save_upload(data: bytes, file_name: str, user, kind: str = "") -> ImportJob:
-    """Keep the uploaded bytes under var/imports and open a job waiting for its mapping.
-    Refuses an unreadable file, one larger than an import takes, one with a header and no
-    lines, or one already imported, before anything is kept."""
+    """Keep the uploaded bytes in the imports storage (spend.importing.files) and open a job
+    waiting for its mapping. Refuses an unreadable file, one larger than an import takes, one
+    with a header and no lines, or one already imported, before anything is kept."""
     table = read_table(data, file_name, limits=import_limits())
     if next(table.rows, None) is None:
         raise ImportRefused(NO_LINES)
     digest = content_hash(data)
     if batch := earlier_batch(digest):
         raise ImportRefused(duplicate_message(batch))
-    directory = Path(settings.IMPORTS_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{digest}{Path(file_name).suffix.lower()[:10]}"
-    path.write_bytes(data)
+    stored_name = upload_keep(data, digest, file_name)
     if not kind:
         kind = CONTRACTS if looks_like_contracts(table.headers) else ColumnMapping.SPEND_LINES
     return ImportJob.objects.create(
         kind=kind,
         file_name=file_name[:255],
-        stored_path=str(path),
+        stored_path=stored_name,
         content_hash=digest,
         headers=table.headers,
         sheets=table.sheets,
@@ -149,7 +147,7 @@ def job_table(job: ImportJob, sheet: str = ""):
     """The job's file as a table: for a workbook, `sheet` or else the sheet chosen."""
     # Its rows were counted when it was uploaded; the cheap checks of its size stay.
     return read_table(
-        Path(job.stored_path).read_bytes(),
+        upload_read(job.stored_path),
         job.file_name,
         sheet or job.sheet or None,
         limits=import_limits(),
@@ -286,11 +284,11 @@ def refuse_job(job: ImportJob, reason: str) -> ImportJob:
 
 
 def run_job(job_id: int) -> ImportJob:
-    """Run one job to its end; never raises for bad files (the job says what went wrong)."""
+    """Run one job to its end; never raises for bad files (the job says what went wrong).
+    A job already finished, or already running, is returned as it is: see `_claim`."""
+    if not _claim(job_id):
+        return ImportJob.objects.get(pk=job_id)
     job = ImportJob.objects.select_related("mapping", "created_by").get(pk=job_id)
-    if job.finished:
-        return job
-    _progress(job, status=ImportJob.RUNNING, rows_done=0, message="", attempts=job.attempts + 1)
     seconds = {}
     try:
         with beating(job.pk):
@@ -312,6 +310,25 @@ def run_job(job_id: int) -> ImportJob:
     return job
 
 
+def _claim(job_id: int) -> bool:
+    """Mark the job running, if no one has begun or finished it, in one conditional UPDATE:
+    when two workers are handed the same job (queued twice: a retry clicked twice, a task
+    re-sent), the database lets exactly one of them change the row and the other leaves it
+    alone. The task queue's own claim (django-tasks-db's SELECT ... FOR UPDATE SKIP LOCKED)
+    already hands each task to one worker; this makes the job, not only the task, run once."""
+    return bool(
+        ImportJob.objects.filter(pk=job_id)
+        .exclude(status__in=[*ImportJob.FINISHED, ImportJob.RUNNING])
+        .update(
+            status=ImportJob.RUNNING,
+            rows_done=0,
+            message="",
+            attempts=F("attempts") + 1,
+            heartbeat_at=timezone.now(),
+        )
+    )
+
+
 @contextlib.contextmanager
 def _no_cycle_collection():
     """Checking a million rows makes millions of small tuples that all live until their chunk
@@ -327,7 +344,7 @@ def _no_cycle_collection():
 
 
 def _check(job: ImportJob) -> CheckedLines:
-    data = Path(job.stored_path).read_bytes()
+    data = upload_read(job.stored_path)
     if batch := earlier_batch(job.content_hash):
         raise ImportRefused(duplicate_message(batch))
     table = read_table(data, job.file_name, job.sheet or None, limits=import_limits())
@@ -664,6 +681,8 @@ def _store(job: ImportJob, checked: CheckedLines, seconds: dict):
             with timed(seconds, "summary"):
                 write_rows(SpendSummary._meta.db_table, summary_rows(lines))
             write_batch_lines(batch, lines, seconds)
+            # Last, so the spend figures' version stays locked for the commit alone.
+            figures.bump(figures.SPEND)
             commit_started = time.perf_counter()
         seconds["commit"] = time.perf_counter() - commit_started
     except IntegrityError:
@@ -782,6 +801,7 @@ def undo_batch(job: ImportJob):
             ).delete()
             Supplier.objects.filter(pk__in=preview["suppliers"]).delete()
             BusinessUnit.objects.filter(pk__in=preview["units"]).delete()
+            figures.bump(figures.SPEND)
         message = f"Undone: {removed} lines removed"
         if preview.get("suppliers") or preview.get("units"):
             message += (

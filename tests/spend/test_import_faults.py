@@ -13,7 +13,6 @@ import sys
 import time
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -24,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from spend import services
+from spend.importing.files import imports_storage
 from spend.importing.heartbeat import STORING_MESSAGE, beating, sweep_stalled_jobs
 from spend.importing.storing import ImportRefused, save_upload
 from spend.models import ColumnMapping, ImportBatch, ImportJob, SpendLine, SpendSummary
@@ -103,6 +103,8 @@ def start_worker(database_url: str) -> subprocess.Popen:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.spend.worker_settings",
         "DATABASE_URL": database_url,
+        # The uploads this test keeps, where the worker reads them: one storage for both.
+        "IMPORTS_DIR": str(django_settings.IMPORTS_DIR),
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1"],
@@ -282,7 +284,7 @@ def test_only_a_failed_job_with_its_file_can_be_retried(client, company):
         services.import_job_retry(job=job)
     job.status = ImportJob.FAILED
     job.save()
-    Path(job.stored_path).unlink()
+    imports_storage().delete(job.stored_path)
     with pytest.raises(ImportRefused, match="no longer kept on the server: upload it again"):
         services.import_job_retry(job=job)
     assert job_now(job).status == ImportJob.FAILED

@@ -1,0 +1,67 @@
+"""Where uploaded files wait for their import: Django's storage called "imports".
+
+Every app server and every task worker reads and writes the files through the storage API
+(`storages["imports"]`), never through a local path, so an upload taken by one machine can be
+run by a worker on another: on one machine the storage is the local folder IMPORTS_DIR; on
+several it is whatever shared storage STORAGES["imports"] names (S3 through django-storages,
+a network folder, ...), set with IMPORTS_STORAGE and IMPORTS_STORAGE_OPTIONS."""
+
+import os
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, storages
+
+from spend.importing.reading import UnreadableFile
+
+STORAGE_ALIAS = "imports"
+FILE_GONE = "The uploaded file is no longer kept on the server: upload it again to import it."
+
+
+class ImportsDirectoryStorage(FileSystemStorage):
+    """The local folder settings.IMPORTS_DIR (var/imports by default), read when each file is
+    opened rather than once, so a test or a command that points IMPORTS_DIR elsewhere moves
+    the files with it. A `location` given in the storage's OPTIONS wins."""
+
+    @property
+    def base_location(self):
+        return self._value_or_setting(self._location, str(settings.IMPORTS_DIR))
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def imports_storage():
+    return storages[STORAGE_ALIAS]
+
+
+def upload_keep(data: bytes, digest: str, file_name: str) -> str:
+    """Keep an upload's bytes and return the name it is kept under. Named after its content's
+    hash (and the file's own suffix, which says how to read it), so the same file uploaded
+    twice is kept once."""
+    name = f"{digest}{PurePath(file_name).suffix.lower()[:10]}"
+    storage = imports_storage()
+    if not storage.exists(name):
+        # A storage may pick another name when it thinks this one is taken: keep what it says.
+        name = storage.save(name, ContentFile(data))
+    return name
+
+
+def upload_read(name: str) -> bytes:
+    """The bytes kept under `name`; UnreadableFile when they are gone (removed from the
+    storage, or kept on a machine's own disk that this one cannot see)."""
+    try:
+        with imports_storage().open(name, "rb") as kept:
+            return kept.read()
+    except (FileNotFoundError, SuspiciousFileOperation):
+        raise UnreadableFile(FILE_GONE) from None
+
+
+def upload_is_kept(name: str) -> bool:
+    try:
+        return bool(name) and imports_storage().exists(name)
+    except SuspiciousFileOperation:
+        return False  # a name from before the storage (an absolute path) or made up
