@@ -41,17 +41,20 @@ def category_list(request):
     """The whole taxonomy with each node's subtree spend, exportable."""
     require_procurement(request)
     period = cube.latest_period()
-    categories = Category.objects.select_related("owner")
-    if period:
-        categories = cube.with_subtree_spend(categories, period)
+    categories = Category.objects.select_related("owner").order_by("path")
     export_format = request.GET.get("format")
     if export_format in EXPORT_FORMATS and period:
-        return export_table(export_format, "categories", CATEGORY_COLUMNS, list(categories))
+        return export_table(
+            export_format,
+            "categories",
+            CATEGORY_COLUMNS,
+            cube.with_subtree_spend(categories, period),
+        )
     # A page at a time, in the tree's order: a taxonomy made from a file's own classification
     # runs to hundreds of categories.
-    page = Paginator(categories.order_by("path"), CATEGORIES_PER_PAGE).get_page(
-        params.page_number(request.GET)
-    )
+    page = Paginator(categories, CATEGORIES_PER_PAGE).get_page(params.page_number(request.GET))
+    if period:
+        page.object_list = cube.with_subtree_spend(page.object_list, period)
     for category in page:
         category.may_change = may_change_category(request.user, category)
     return render(
@@ -84,9 +87,7 @@ def category_detail(request, code):
         # total over enough of them (readable_spend_by_unit).
         readable = readable_spend(request.user, cube.spend_rows())
         lines = readable_spend(request.user, cube.subtree_rows(category))
-        summary = cube.with_subtree_spend(
-            Category.objects.filter(pk=category.pk), period, readable
-        ).get()
+        (summary,) = cube.with_subtree_spend([category], period, readable)
         units = readable_spend_by_unit(
             request.user, cube.spend_by_unit(cube.subtree_rows(category), period)
         )
@@ -95,13 +96,15 @@ def category_detail(request, code):
             previous_spend=summary.previous_spend,
             supplier_count=summary.supplier_count,
             change=cube.change_ratio(summary.spend, summary.previous_spend),
-            children=cube.with_subtree_spend(category.children.all(), period, readable).order_by(
-                "-spend"
+            children=sorted(
+                cube.with_subtree_spend(category.children.all(), period, readable),
+                key=lambda child: child.spend,
+                reverse=True,
             ),
             top_suppliers=cube.top_suppliers(lines, period, with_shares=True),
             units=concentration.with_shares(units),
             own_units_only=not reads_every_units_spend(request.user),
-            trend_chart=panels.monthly_trend_chart(lines, period, height=300),
+            trend_chart=panels.monthly_trend_chart(lines, period, of=category.name, height=300),
         )
     units = units_led_by(request.user)
     if units.exists():

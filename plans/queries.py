@@ -278,11 +278,9 @@ class PlanPage:
         category, period = self.plan.category, self.period
         if period is None:
             return {"period": None}
-        totals = cube.with_subtree_spend(
-            Category.objects.filter(pk=category.pk),
-            period,
-            rows=self.readable_rows(cube.spend_rows()),
-        ).get()
+        (totals,) = cube.with_subtree_spend(
+            [category], period, rows=self.readable_rows(cube.spend_rows())
+        )
         monthly = panels.months_of(
             cube.monthly_spend(self.readable_rows(cube.subtree_rows(category)), period),
             period.start,
@@ -294,10 +292,19 @@ class PlanPage:
             "previous_spend": totals.previous_spend,
             "supplier_count": totals.supplier_count,
             "change": cube.change_ratio(totals.spend, totals.previous_spend),
-            "trend_chart": figure_html(
-                spend_charts.monthly_spend_line(monthly, settings.BASE_CURRENCY), height=240
-            ),
+            "trend_chart": self._baseline_chart(monthly),
         }
+
+    def _baseline_chart(self, monthly: list[dict]) -> str:
+        currency = settings.BASE_CURRENCY
+        summary, table = spend_charts.monthly_spend_text(monthly, currency)
+        return figure_html(
+            spend_charts.monthly_spend_line(monthly, currency),
+            height=240,
+            name=f"Spend per month of {self.plan.category.name}, the plan's baseline",
+            summary=summary,
+            table=table,
+        )
 
     def kraljic(self):
         if self.period is None:
@@ -412,12 +419,19 @@ class PlanPage:
                 "one_off_cost": sum(f.initiative.one_off_cost for f in live),
                 "risk_adjusted": sum(f.risk_adjusted for f in live),
             },
-            "tradeoff_chart": (
-                figure_html(charts.plan_tradeoff(figures, settings.BASE_CURRENCY), height=380)
-                if live
-                else None
-            ),
+            "tradeoff_chart": self._tradeoff_chart(figures) if live else None,
         }
+
+    def _tradeoff_chart(self, figures) -> str:
+        currency = settings.BASE_CURRENCY
+        summary, table = charts.plan_tradeoff_text(figures, currency)
+        return figure_html(
+            charts.plan_tradeoff(figures, currency),
+            height=380,
+            name="Initiatives by financial benefit (across) and value alignment (up)",
+            summary=summary,
+            table=table,
+        )
 
     def workflow(self):
         plan = self.plan

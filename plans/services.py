@@ -25,6 +25,7 @@ from plans.models import (
     StageProbability,
 )
 from suppliers.models import SupplierIdea
+from workbench import figures
 from workbench.permissions import may_change_supplier
 
 PLAN_FIELDS = (
@@ -322,6 +323,7 @@ def initiative_impacts_save(*, initiative, impacts: dict):
             exclude=["initiative", "driver"], validate_unique=False, validate_constraints=False
         )
     InitiativeImpact.objects.bulk_create(rows)
+    figures.bump(figures.PLANS)  # bulk_create sends no signal
 
 
 def _values(initiative, impacts: dict, units) -> dict:

@@ -1,6 +1,7 @@
 """The figures of the CPO's dashboard, each a few database aggregates over small tables (the
 monthly spend summary, assessments, plans, survey answers), so the page costs the same with a
-thousand spend lines or a million."""
+thousand spend lines or a million. Each is kept in the cache under the data versions of what it
+reads (workbench.figures); the one that depends on the reader carries their scope."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from stakeholders import queries as stakeholder_queries
 from stakeholders.models import SurveyRating, SurveyResponse, SurveyRound
 from stakeholders.satisfaction import NetPromoterScore
 from suppliers import queries as supplier_queries
+from workbench import figures
+from workbench.permissions import answers_scope
 
 MANAGED = (CategoryPlan.APPROVED, CategoryPlan.ACTIVE)
 
@@ -92,6 +95,16 @@ class MaturityPicture:
 def maturity_picture(period) -> MaturityPicture:
     """Every top-level category's latest levels, the organisation's spend-weighted profile and
     its trend over assessment dates."""
+    return figures.cached(
+        "maturity-picture",
+        areas=[figures.SPEND, figures.MATURITY],
+        scope="every category",
+        key=(period,),
+        compute=lambda: _maturity_picture(period),
+    )
+
+
+def _maturity_picture(period) -> MaturityPicture:
     dimensions = list(MaturityDimension.objects.values_list("key", "name"))
     top = cube.spend_by_top_category(period) if period else []
     spend = {row["id"]: row["spend"] for row in top}
@@ -140,6 +153,16 @@ def maturity_picture(period) -> MaturityPicture:
 def spend_under_management(period) -> dict:
     """Spend over the period in categories (with everything below them) that have an approved
     or active plan, against all classified spend."""
+    return figures.cached(
+        "spend-under-management",
+        areas=[figures.SPEND, figures.PLANS],
+        scope="every category",
+        key=(period,),
+        compute=lambda: _spend_under_management(period),
+    )
+
+
+def _spend_under_management(period) -> dict:
     planned = set(
         CategoryPlan.objects.filter(status__in=MANAGED).values_list("category__path", flat=True)
     )
@@ -166,6 +189,16 @@ def savings_for_year(year: int) -> dict | None:
     """Target, risk-adjusted pipeline and realised value of fiscal `year`, hard savings, cost
     avoidance and revenue apart: the figures of the savings page (plans.queries), so the
     tile and the page it opens agree. None when no plan touches the year."""
+    return figures.cached(
+        "savings-for-year",
+        areas=[figures.PLANS],
+        scope="every plan",
+        key=(year,),
+        compute=lambda: _savings_for_year(year),
+    )
+
+
+def _savings_for_year(year: int) -> dict | None:
     rows = planning.savings_by_year({}, planning.stage_probabilities())
     row = next((row for row in rows if row.year == year), None)
     if row is None:
@@ -202,7 +235,16 @@ def plans_waiting(limit=None):
 
 def satisfaction_by_unit(user) -> dict | None:
     """The latest round with submitted answers: per unit, answers, mean satisfaction, NPS and
-    voids; None before any answer."""
+    voids; None before any answer. The voids depend on whose answers the user may read."""
+    return figures.cached(
+        "satisfaction-by-unit",
+        areas=[figures.ANSWERS, figures.SPEND],
+        scope=answers_scope(user),
+        compute=lambda: _satisfaction_by_unit(user),
+    )
+
+
+def _satisfaction_by_unit(user) -> dict | None:
     survey_round = (
         SurveyRound.objects.filter(responses__submitted_at__isnull=False)
         .order_by("-opens_on", "-pk")
@@ -255,7 +297,13 @@ def satisfaction_by_unit(user) -> dict | None:
 
 def supplier_time(period, today):
     """Per segment: spend and time with suppliers as shares of their totals."""
-    rows = supplier_queries.segment_overview(period, today)
+    rows = figures.cached(
+        "segment-overview",
+        areas=[figures.SPEND, figures.SUPPLIERS],
+        scope="every supplier",
+        key=(period, today),
+        compute=lambda: supplier_queries.segment_overview(period, today),
+    )
     return [row for row in rows if row["suppliers"] or row["hours"]]
 
 

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from portfolio.models import MaturityAssessment, MaturityScore
-from workbench import corrections
+from workbench import corrections, figures
 
 
 def maturity_assessment_save(
@@ -27,6 +27,7 @@ def maturity_assessment_save(
         for row in rows:
             row.full_clean()
         MaturityScore.objects.bulk_create(rows)
+        figures.bump(figures.MATURITY)  # bulk_create sends no signal
     return assessment
 
 

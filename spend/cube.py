@@ -3,7 +3,10 @@ summed by the database from the monthly spend summary (spend.summary keeps it cu
 lines); Python only maps leaf totals onto the (small) category tree.
 
 A million lines fold into a few tens of thousands of summary rows, so every figure on the cube,
-category and Kraljic pages costs the same however many lines are stored.
+category and Kraljic pages costs the same however many lines are stored. And each aggregate is
+kept in the cache under the spend data's version (workbench.figures) and exactly the rows it
+read: the SQL of a reader's rows carries their permission filter (a unit lead's own units), so
+one reader's figure is never served to another who may read other rows.
 """
 
 import datetime
@@ -11,27 +14,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    DecimalField,
-    F,
-    Func,
-    IntegerField,
-    Max,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-)
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from categories.models import Category
 from categories.tree import roll_up
 from spend import concentration
 from spend.models import SpendLine, SpendSummary
+from spend.subtrees import NOTHING, subtree_spend
+from workbench import figures
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+
+def _cached(name: str, rows, compute, *key):
+    """`compute()` from the cache when the spend data has not changed since. `rows` (the
+    summary rows read, as the reader may read them) is part of the key through its SQL, with
+    the values of its filters in it; None for a figure over every row."""
+    scope = "every row" if rows is None else str(rows.order_by().query)
+    return figures.cached(name, areas=[figures.SPEND], scope=scope, key=key, compute=compute)
 
 
 # --- The reporting period ----------------------------------------------------------------------
@@ -76,7 +78,11 @@ def twelve_months_to(latest: datetime.date) -> Period:
 def latest_period() -> Period | None:
     """The latest twelve months with data, as every page reports them; None before any
     import."""
-    latest = SpendSummary.objects.aggregate(latest=Max("month"))["latest"]
+    latest = _cached(
+        "latest-month",
+        None,
+        lambda: SpendSummary.objects.aggregate(latest=Max("month"))["latest"],
+    )
     return twelve_months_to(latest) if latest else None
 
 
@@ -105,6 +111,10 @@ def _sum(field="spend", **kwargs):
 
 def portfolio_totals(period: Period) -> dict:
     """Spend, lines, suppliers, units and unclassified spend over the period, in one query."""
+    return _cached("portfolio-totals", None, lambda: _portfolio_totals(period), period)
+
+
+def _portfolio_totals(period: Period) -> dict:
     this_year, last_year = _in(period), _in(period, previous=True)
     # Aliases other than the summary's own column names, which an aggregate may not shadow.
     totals = SpendSummary.objects.filter(this_year | last_year).aggregate(
@@ -138,6 +148,10 @@ def paid_suppliers(rows):
 
 def spend_by_top_category(period: Period) -> list[dict]:
     """Spend per top-level category over the period, largest first."""
+    return _cached("top-categories", None, lambda: _spend_by_top_category(period), period)
+
+
+def _spend_by_top_category(period: Period) -> list[dict]:
     own = dict(
         SpendSummary.objects.filter(_in(period), category__isnull=False)
         .values("category")
@@ -150,52 +164,69 @@ def spend_by_top_category(period: Period) -> list[dict]:
     return sorted(rows, key=lambda row: row["spend"], reverse=True)
 
 
-def _subtree_aggregate(expression, output_field, period_filter: Q, rows=None):
-    """A scalar subquery over the summary rows (all, or `rows`) of the outer category's
-    subtree."""
-    rows = SpendSummary.objects.all() if rows is None else rows
-    rows = rows.filter(period_filter, category__path__startswith=OuterRef("path"))
-    return Subquery(rows.order_by().values(value=Func(expression, **output_field)).values("value"))
+def subtree_figures(period: Period, rows=None) -> dict:
+    """Each category's spend over its whole subtree (spend.subtrees.SubtreeSpend): this
+    period, the previous one and the suppliers paid this period, by category path (a path
+    missing: nothing spent). One aggregate over the summary, (category, supplier) pairs,
+    rolled up the tree in Python: summing each category's subtree in the database instead
+    reads every summary row once per level above it. `rows` narrows the summary rows summed
+    (a reader's own units, say)."""
+
+    def compute():
+        summary = SpendSummary.objects.all() if rows is None else rows
+        booked = (
+            summary.filter(month__range=(period.previous_start, period.end), category__isnull=False)
+            .values("supplier", path=F("category__path"), redacted=F("supplier__redacted_payee"))
+            # Names other than the summary's own column, which an aggregate may not shadow.
+            .annotate(this_year=_sum(filter=_in(period)), last_year=_sum(filter=_in(period, True)))
+            .order_by()
+        )
+        return subtree_spend(
+            {**row, "spend": row["this_year"], "previous_spend": row["last_year"]} for row in booked
+        )
+
+    return _cached("subtree-spend", rows, compute, period)
 
 
-def with_subtree_spend(categories, period: Period, rows=None):
-    """Annotate categories with spend over their whole subtree: this period, the previous one,
-    and the number of suppliers this period. One query however many categories or lines.
-    `rows` narrows the summary rows summed (a reader's own units, say)."""
-    sum_of = {"function": "SUM", "output_field": MONEY}
-    summary = SpendSummary.objects.all() if rows is None else rows
-    subtree_paid = paid_suppliers(
-        summary.filter(_in(period), category__path__startswith=OuterRef("path"))
-    ).values("supplier")
-    return categories.annotate(
-        spend=Coalesce(
-            _subtree_aggregate(F("spend"), sum_of, _in(period), rows), ZERO, output_field=MONEY
-        ),
-        previous_spend=Coalesce(
-            _subtree_aggregate(F("spend"), sum_of, _in(period, previous=True), rows),
-            ZERO,
-            output_field=MONEY,
-        ),
-        # Suppliers with positive net spend in the subtree, counted in the database.
-        supplier_count=Coalesce(
-            Func(
-                Subquery(subtree_paid),
-                template="(SELECT COUNT(*) FROM %(expressions)s AS paid)",
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
-    )
+def with_subtree_spend(categories, period: Period, rows=None) -> list[Category]:
+    """The categories (any iterable of them) as a list, each with `spend`, `previous_spend`
+    and `supplier_count` over its whole subtree (`subtree_figures`)."""
+    by_path = subtree_figures(period, rows)
+    categories = list(categories)
+    for category in categories:
+        figures_of = by_path.get(category.path, NOTHING)
+        category.spend = figures_of.spend
+        category.previous_spend = figures_of.previous_spend
+        category.supplier_count = figures_of.supplier_count
+    return categories
 
 
 def monthly_spend(rows, period: Period) -> list[dict]:
     """Spend per calendar month over the period, for any filtered set of summary rows."""
-    return list(rows.filter(_in(period)).values("month").annotate(spend=_sum()).order_by("month"))
+    return _cached(
+        "monthly-spend",
+        rows,
+        lambda: list(
+            rows.filter(_in(period)).values("month").annotate(spend=_sum()).order_by("month")
+        ),
+        period,
+    )
 
 
 def top_suppliers(rows, period: Period, limit: int = 10, *, with_shares=False) -> list[dict]:
     """The largest suppliers; `with_shares`: each with its `share` of the positive spend of
     all suppliers in `rows` (not only of those shown), one query more."""
+    return _cached(
+        "top-suppliers",
+        rows,
+        lambda: _top_suppliers(rows, period, limit, with_shares),
+        period,
+        limit,
+        with_shares,
+    )
+
+
+def _top_suppliers(rows, period: Period, limit: int, with_shares: bool) -> list[dict]:
     top = list(
         rows.filter(_in(period))
         .values("supplier", "supplier__name")
@@ -211,20 +242,30 @@ def top_suppliers(rows, period: Period, limit: int = 10, *, with_shares=False) -
 
 
 def spend_by_unit(rows, period: Period) -> list[dict]:
-    return list(
-        rows.filter(_in(period))
-        .values("business_unit", "business_unit__code", "business_unit__name")
-        .annotate(spend=_sum())
-        .order_by("-spend")
+    return _cached(
+        "spend-by-unit",
+        rows,
+        lambda: list(
+            rows.filter(_in(period))
+            .values("business_unit", "business_unit__code", "business_unit__name")
+            .annotate(spend=_sum())
+            .order_by("-spend")
+        ),
+        period,
     )
 
 
 def spend_by_leaf_category(rows, period: Period) -> list[dict]:
-    return list(
-        rows.filter(_in(period))
-        .values("category", "category__code", "category__name")
-        .annotate(spend=_sum(), suppliers=Count("supplier", distinct=True))
-        .order_by("-spend")
+    return _cached(
+        "spend-by-leaf-category",
+        rows,
+        lambda: list(
+            rows.filter(_in(period))
+            .values("category", "category__code", "category__name")
+            .annotate(spend=_sum(), suppliers=Count("supplier", distinct=True))
+            .order_by("-spend")
+        ),
+        period,
     )
 
 
@@ -239,16 +280,17 @@ def change_ratio(current: Decimal, previous: Decimal) -> float | None:
     return float((current - previous) / previous)
 
 
-def period_spend(period: Period, relation: str = "spend_lines"):
-    """An annotation: the spend of the related lines over the period (for suppliers, units)."""
-    return Coalesce(
-        Sum(
-            f"{relation}__amount",
-            filter=Q(**{f"{relation}__date__range": (period.start, period.end)}),
-        ),
-        ZERO,
-        output_field=MONEY,
+def period_spend(period: Period, key: str = "business_unit"):
+    """An annotation for units or suppliers: their spend over the period, summed from the
+    summary rows whose `key` is the outer row (one small subquery, however many lines)."""
+    rows = (
+        SpendSummary.objects.filter(_in(period), **{key: OuterRef("pk")})
+        .order_by()
+        .values(key)
+        .annotate(total=Sum("spend"))
+        .values("total")
     )
+    return Coalesce(Subquery(rows, output_field=MONEY), ZERO, output_field=MONEY)
 
 
 # --- The cube: any slice of category, unit, supplier and months --------------------------------
@@ -311,59 +353,82 @@ class CubeFilter:
 def totals(cube: CubeFilter) -> dict:
     """Net spend, lines and units in the slice, in one aggregate. Suppliers are counted from
     `by_supplier`, which the page reads anyway, by `concentration.paid_count`."""
-    return cube.summary_rows().aggregate(
-        spend=_sum(),
-        lines=Coalesce(Sum("lines"), 0),
-        units=Count("business_unit", distinct=True),
+    rows = cube.summary_rows()
+    return _cached(
+        "cube-totals",
+        rows,
+        lambda: rows.aggregate(
+            spend=_sum(),
+            lines=Coalesce(Sum("lines"), 0),
+            units=Count("business_unit", distinct=True),
+        ),
     )
 
 
 def monthly(cube: CubeFilter) -> list[dict]:
-    return list(
-        cube.summary_rows()
-        .values("month")
-        .annotate(spend=_sum(), lines=Sum("lines"))
-        .order_by("month")
+    rows = cube.summary_rows()
+    return _cached(
+        "cube-monthly",
+        rows,
+        lambda: list(
+            rows.values("month").annotate(spend=_sum(), lines=Sum("lines")).order_by("month")
+        ),
     )
 
 
 def by_supplier(cube: CubeFilter) -> list[dict]:
     """Every supplier paid in the slice, largest first (the Pareto curve needs them all);
     `supplier__redacted_payee` marks the redacted payees, which are no supplier."""
-    return list(
-        cube.summary_rows()
-        .values("supplier", "supplier__name", "supplier__redacted_payee")
-        .annotate(spend=_sum(), lines=Sum("lines"))
-        .order_by("-spend", "supplier__name")
+    rows = cube.summary_rows()
+    return _cached(
+        "cube-by-supplier",
+        rows,
+        lambda: list(
+            rows.values("supplier", "supplier__name", "supplier__redacted_payee")
+            .annotate(spend=_sum(), lines=Sum("lines"))
+            .order_by("-spend", "supplier__name")
+        ),
     )
 
 
 def by_unit(cube: CubeFilter) -> list[dict]:
-    return list(
-        cube.summary_rows()
-        .values("business_unit", "business_unit__code", "business_unit__name")
-        .annotate(spend=_sum(), lines=Sum("lines"))
-        .order_by("-spend", "business_unit__name")
+    rows = cube.summary_rows()
+    return _cached(
+        "cube-by-unit",
+        rows,
+        lambda: list(
+            rows.values("business_unit", "business_unit__code", "business_unit__name")
+            .annotate(spend=_sum(), lines=Sum("lines"))
+            .order_by("-spend", "business_unit__name")
+        ),
     )
 
 
 def by_category_and_supplier(rows) -> list[dict]:
     """Spend per (booked category, supplier) pair; category None is unclassified spend."""
-    return list(
-        rows.values("category", "supplier", "supplier__redacted_payee")
-        .annotate(spend=_sum(), lines=Sum("lines"))
-        .order_by()
+    return _cached(
+        "by-category-and-supplier",
+        rows,
+        lambda: list(
+            rows.values("category", "supplier", "supplier__redacted_payee")
+            .annotate(spend=_sum(), lines=Sum("lines"))
+            .order_by()
+        ),
     )
 
 
 def spend_by_booked_category(cube: CubeFilter) -> dict:
     """Spend booked on each category (not yet rolled up); key None is unclassified."""
-    return dict(
-        cube.summary_rows()
-        .values("category")
-        .annotate(spend=_sum())
-        .order_by()
-        .values_list("category", "spend")
+    rows = cube.summary_rows()
+    return _cached(
+        "cube-booked",
+        rows,
+        lambda: dict(
+            rows.values("category")
+            .annotate(spend=_sum())
+            .order_by()
+            .values_list("category", "spend")
+        ),
     )
 
 

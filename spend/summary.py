@@ -7,6 +7,7 @@ read from it are in spend.cube.
 from django.db import connection, transaction
 
 from spend.models import SpendLine, SpendSummary
+from workbench import figures
 
 
 def refresh_spend_summary():
@@ -32,6 +33,7 @@ def refresh_spend_summary():
             f"lines) SELECT {month}, category_id, business_unit_id, supplier_id, SUM(amount), "
             f"COUNT(*) FROM {lines} GROUP BY {month}, category_id, business_unit_id, supplier_id"
         )
+        figures.bump(figures.SPEND)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {summary}")

@@ -28,7 +28,7 @@ from stakeholders.models import (
     SurveyResponse,
     SurveyRound,
 )
-from workbench import corrections
+from workbench import corrections, figures
 
 # --- Survey rounds and answers -----------------------------------------------------------------
 
@@ -102,6 +102,7 @@ def survey_response_save(
         response.save()
         response.ratings.all().delete()
         SurveyRating.objects.bulk_create(rows)
+        figures.bump(figures.ANSWERS)  # bulk_create sends no signal
     return response
 
 
@@ -148,6 +149,7 @@ def priority_save(
         for row in rows:
             row.priority = priority
         PriorityWeight.objects.bulk_create(rows)
+        figures.bump(figures.ANSWERS)  # bulk_create sends no signal
     return priority
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from spend.models import ClassificationRule, SpendLine, SpendSummary
 from suppliers.models import Supplier, SupplierAlias, SupplierMatchSuggestion, SupplierMerge
 from suppliers.names import normalise
+from workbench import figures
 
 
 class MergeRefused(Exception):
@@ -167,3 +168,4 @@ def _resummarise(*supplier_ids):
         ),
         batch_size=2000,
     )
+    figures.bump(figures.SPEND)

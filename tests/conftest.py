@@ -23,3 +23,11 @@ def password():
 def fast_password_hashing(settings):
     # The real hasher is slow by design; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def figures_computed_afresh():
+    # The in-process cache outlives a test's rolled-back database: each test starts empty.
+    from django.core.cache import cache
+
+    cache.clear()

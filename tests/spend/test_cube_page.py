@@ -140,4 +140,4 @@ def test_queries_per_page_do_not_grow_with_lines_whatever_the_filters(client, co
             response = client.get(CUBE, filters)
         assert response.status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 16
+    assert counts[0] == counts[1] <= 17  # one reads the data versions (workbench.figures)
