@@ -6,6 +6,8 @@ a million lines to a few minutes.
 """
 
 import hashlib
+import resource
+import sys
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -119,6 +121,9 @@ class Command(BaseCommand):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(SpendLine._meta.db_table)}")
         self.print_summary(company, lines, total_pennies, time.monotonic() - started)
         self.print_logins()
+        # Lines are made and written a block at a time, so this stays flat as --lines grows
+        # (`make bench` reads it at ten million).
+        self.stdout.write(f"Peak memory (RSS): {peak_rss_mb():,.0f} MB")
 
     def progress(self, written: int, lines: int):
         if self.verbosity >= 2:
@@ -157,6 +162,20 @@ class Command(BaseCommand):
             if person.leads:
                 detail += ", " + ", ".join(unit_names[code] for code in person.leads)
             self.stdout.write(f"  {person.username} / {demo.DEMO_PASSWORD}  ({detail})")
+
+
+def peak_rss_mb() -> float:
+    # VmHWM is this process's own high-water mark; ru_maxrss on Linux also carries the RSS
+    # of the parent it was forked from.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    kilobytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kilobytes / 1024 / (1024 if sys.platform == "darwin" else 1)  # macOS counts bytes
 
 
 def database_holds_data() -> bool:

@@ -1,0 +1,234 @@
+"""Many people at once: the production server (gunicorn as `make serve` runs it: DEBUG off,
+static files collected, WEB_CONCURRENCY workers, on loopback) against the bench's database,
+with BENCH_CONCURRENCY (8) logged-in people cycling through their roles' main pages for
+BENCH_SECONDS (30), and, in the same run and from the same processes, the bare login page
+under the same concurrency: requests per second, p50, p95 and errors of both, and the share
+of the login page's throughput the logged-in mix keeps.
+
+The load comes from a small pool of threads, each a person with their own cookie jar who logs
+in through the login form (CSRF token and all) as a browser does, using only the standard
+library's urllib: gunicorn's sync workers close every connection after its response, so a
+client with keep-alive (requests, httpx) would measure the same, and locust would bring gevent
+and a web UI into the dependencies for what thirty lines do here.
+"""
+
+import http.cookiejar
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.figures import at_least, at_most, percentile, verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+DEMO_PASSWORD = "workbench-demo"  # workbench.demo.DEMO_PASSWORD; the server's own users
+# Issue 15's goals for the logged-in mix.
+MIX_SHARE_OF_LOGIN = 0.4
+MIX_P95_MS = 300
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass
+class Phase:
+    """What one phase of the load measured: every request's time, and what went wrong."""
+
+    name: str
+    seconds: float = 0.0
+    timings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    by_page: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, milliseconds: float, problem: str = "", path: str = ""):
+        with self.lock:
+            self.timings.append(milliseconds)
+            self.by_page.setdefault(path, []).append(milliseconds)
+            if problem:
+                self.errors.append(problem)
+
+    @property
+    def per_second(self) -> float:
+        return len(self.timings) / self.seconds if self.seconds else 0.0
+
+
+class Person:
+    """One browser: its own cookies, logging in through the form as a person does."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path: str) -> tuple[int, str, bytes]:
+        try:
+            with self.opener.open(self.base + path, timeout=30) as response:
+                return response.status, response.url, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.url, error.read()
+
+    def log_in(self, username: str):
+        status, _, body = self.get("/login/")
+        token = CSRF_FIELD.search(body)
+        if status != 200 or not token:
+            raise RuntimeError(f"no login form ({status})")
+        form = urllib.parse.urlencode(
+            {
+                "username": username,
+                "password": DEMO_PASSWORD,
+                "csrfmiddlewaretoken": token.group(1).decode(),
+            }
+        ).encode()
+        request = urllib.request.Request(
+            self.base + "/login/", data=form, headers={"Referer": self.base + "/login/"}
+        )
+        with self.opener.open(request, timeout=30) as response:
+            if urllib.parse.urlsplit(response.url).path.startswith("/login/"):
+                raise RuntimeError(f"{username} could not log in")
+
+
+def run_phase(phase: Phase, people: list, seconds: float):
+    """Every person requests their pages in turn, as fast as answers come, for `seconds`."""
+    deadline = time.monotonic() + seconds
+
+    def work(person: Person, paths: list[str]):
+        index = 0
+        while time.monotonic() < deadline:
+            path = paths[index % len(paths)]
+            index += 1
+            started = time.perf_counter()
+            try:
+                status, url, _ = person.get(path)
+                problem = "" if status == 200 else f"{path}: {status}"
+                # A session lost sends a logged-in page to the login form with a 200.
+                if not problem and path != "/login/" and "/login/" in url:
+                    problem = f"{path}: sent to the login page"
+            except OSError as error:
+                problem = f"{path}: {error}"
+            phase.record((time.perf_counter() - started) * 1000, problem, path)
+
+    threads = [threading.Thread(target=work, args=pair) for pair in people]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    phase.seconds = time.monotonic() - started
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(var_dir: str, workers: int):
+    """gunicorn as `make serve` starts it, on a free loopback port; returns (process, base)."""
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "STATIC_FILES_COLLECTED": "1",
+        "WORKBENCH_VAR_DIR": var_dir,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-key-" + "k" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            Person(base).get("/login/")
+            return server, base
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise RuntimeError("gunicorn did not answer within a minute")
+
+
+def summary(phase: Phase) -> str:
+    p50, p95 = statistics.median(phase.timings), percentile(phase.timings, 0.95)
+    return (
+        f"{phase.name}: {len(phase.timings):,} requests in {phase.seconds:.0f} s, "
+        f"{phase.per_second:.1f} req/s, p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+        f"errors {len(phase.errors)}"
+    )
+
+
+def bench_many_at_once(mix: dict, seconds: float, concurrency: int, workers: int, out=print):
+    """`mix` maps each person's username to their pages; `concurrency` people are taken from
+    it in turn. Returns the number of goals not met."""
+    usernames = list(mix)
+    with tempfile.TemporaryDirectory() as var_dir:
+        server, base = start_server(var_dir, workers)
+        try:
+            login = Phase("bare login page")
+            run_phase(login, [(Person(base), ["/login/"]) for _ in range(concurrency)], seconds)
+            people = []
+            for index in range(concurrency):
+                username = usernames[index % len(usernames)]
+                person = Person(base)
+                person.log_in(username)
+                people.append((person, mix[username]))
+            mixed = Phase("logged-in mix")
+            run_phase(mixed, people, seconds)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    out(
+        f"Many at once: gunicorn, {workers} workers, DEBUG off, {concurrency} people, "
+        f"{seconds:.0f} s a phase, loopback; load average {os.getloadavg()[0]:.2f}"
+    )
+    out("  people: " + ", ".join(usernames[i % len(usernames)] for i in range(concurrency)))
+    out("  " + summary(login))
+    out("  " + summary(mixed))
+    p95 = percentile(mixed.timings, 0.95)
+    share = mixed.per_second / login.per_second if login.per_second else 0.0
+    out(
+        f"  logged-in mix / login page throughput: {share:.2f} "
+        + at_least(share, MIX_SHARE_OF_LOGIN)
+    )
+    out(f"  logged-in mix p95: {p95:.0f} ms {at_most(p95, MIX_P95_MS, ' ms')}")
+    errors = len(mixed.errors) + len(login.errors)
+    out(f"  errors: {errors} (goal 0) {verdict(errors == 0)}")
+    slowest = sorted(mixed.by_page.items(), key=lambda item: -statistics.median(item[1]))
+    out(
+        "  slowest in the mix (p50): "
+        + ", ".join(f"{path} {statistics.median(times):.0f} ms" for path, times in slowest[:5])
+    )
+    for problem in sorted(set(mixed.errors + login.errors))[:10]:
+        out(f"    {problem}")
+    return sum(
+        [share < MIX_SHARE_OF_LOGIN, p95 > MIX_P95_MS, errors > 0],
+    )
