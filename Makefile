@@ -51,12 +51,25 @@ serve: install
 		DEBUG=0 STATIC_FILES_COLLECTED=1 $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
 			--workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-test-deps:
+# axe-core: the WCAG rules tests/browser/test_accessibility.py runs on every page, injected by
+# Playwright. A file target: npm's --no-save install of one package prunes the other from
+# var/npm, so whichever is missing is fetched again when next needed.
+AXE_MAJOR := 4
+AXE := var/npm/node_modules/axe-core/axe.min.js
+
+test-deps: $(AXE)
 	scripts/install-test-deps
+
+$(AXE):
+	mkdir -p var/npm
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix var/npm axe-core@$(AXE_MAJOR)
 
 test: install test-deps
 	scripts/run-tests
 
+# Every figure beside its goal, on a throwaway PostgreSQL: BENCH_LINES (1000000; 10000000 for
+# ten million), BENCH_SECONDS a load phase (30), BENCH_CONCURRENCY people (8), WEB_CONCURRENCY
+# gunicorn workers (3, as `make serve`); BENCH_ONLY=pages|load|import for one part.
 bench: install
 	scripts/with-postgres $(PY) benchmarks/matching.py
 	scripts/with-postgres $(PY) benchmarks/run.py

@@ -4,6 +4,7 @@ With no DATABASE_URL the app runs on an SQLite file under var/, so a new user ne
 production sets DATABASE_URL=postgres://... (psycopg 3).
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -40,6 +41,19 @@ def env_positive_number(name: str, default: int) -> int:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_json_object(name: str) -> dict:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not JSON: {error}") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} is not a JSON object ({{...}})")
+    return parsed
 
 
 def local_secret_key() -> str:
@@ -88,6 +102,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed. Below WhiteNoise, which answers static files itself (already gzip'd
+    # by collectstatic), and above everything that writes the body, so the finished page is
+    # compressed. Django's own (4.2+) pads the gzip header with up to 100 random bytes
+    # ("Heal The Breach") and masks the CSRF token on every response, against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
+    # Before anything reads the database (the session first): where this request reads.
+    "workbench.db_router.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,6 +174,29 @@ if default_database["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
 DATABASES = {"default": default_database}
+# Read scaling: a PostgreSQL streaming replica of DATABASE_URL answers the pages' reads; writes,
+# and the reads that follow a person's write, stay on the primary (workbench/db_router.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    try:
+        replica_database = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a usable database URL: {error}"
+        ) from None
+    if not (
+        default_database["ENGINE"].endswith("postgresql")
+        and replica_database["ENGINE"].endswith("postgresql")
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL names a streaming replica of PostgreSQL: set both it and "
+            "DATABASE_URL to postgres://..."
+        )
+    replica_database.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # Tests run on the primary's test database alone: the replica alias reads that one.
+    replica_database["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = replica_database
+    DATABASE_ROUTERS = ["workbench.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -197,9 +241,32 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "GBP").upper()
 
+# --- Cache of derived figures (workbench.figures) ----------------------------------------------
+# Every figure is filed under its data version, so a cache need not be shared to be right: by
+# default each process keeps its own in memory (no server to run; under gunicorn each worker
+# warms its own). REDIS_URL (or CACHE_URL=redis://...) shares one cache between every process
+# and machine. Not the database cache: a figure read from a table costs a query as the
+# summary's own aggregate nearly does.
+CACHE_URL = os.environ.get("REDIS_URL", "").strip() or os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("CACHE_URL is not redis://host:port/db (or rediss://, unix://)")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "figures",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
+}
+
 # --- Background work (imports): a database queue, run by `manage.py db_worker` ---------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-IMPORTS_DIR = VAR_DIR / "imports"
+# Uploaded files wait for their import in the storage "imports" (STORAGES below): the folder
+# IMPORTS_DIR on one machine; a storage every app server and worker shares on several.
+IMPORTS_DIR = Path(os.environ.get("IMPORTS_DIR") or VAR_DIR / "imports")
 
 # --- Email (inbox/): the console by default, so `make run` needs no mail server; SMTP when ----
 # EMAIL_URL (smtp://user:password@host:25, submission://...:587 for STARTTLS, smtps://...:465)
@@ -249,6 +316,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Any Django storage by its dotted path (IMPORTS_STORAGE), with its options as JSON
+    # (IMPORTS_STORAGE_OPTIONS), e.g. django-storages' storages.backends.s3.S3Storage and
+    # {"bucket_name": "workbench-imports"}.
+    "imports": {
+        "BACKEND": os.environ.get("IMPORTS_STORAGE", "").strip()
+        or "spend.importing.files.ImportsDirectoryStorage",
+        "OPTIONS": env_json_object("IMPORTS_STORAGE_OPTIONS"),
+    },
 }
 
 # --- Security headers -----------------------------------------------------------------------

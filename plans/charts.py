@@ -5,6 +5,13 @@ import math
 import plotly.graph_objects as go
 
 from plans.savings import KIND_LABELS, KINDS, PARTS
+from workbench import chart_summaries
+from workbench.charts import ChartRow, ChartTable
+from workbench.money import compact
+
+
+def _whole(amount) -> str:
+    return f"{float(amount):,.0f}"
 
 
 def plan_tradeoff(figures, currency: str) -> go.Figure:
@@ -101,3 +108,69 @@ def savings_by_year(rows, currency: str) -> go.Figure:
     figure.update_xaxes(title_text="Fiscal year", type="category")
     figure.update_yaxes(title_text=currency, tickformat="~s")
     return figure
+
+
+def plan_tradeoff_text(figures, currency: str) -> tuple[str, ChartTable]:
+    """The trade-off chart's summary (the best-ranked initiative, how many conflict) and its
+    table, by rank as the list beside it reads. A conflict is counted, not described: the page
+    says which unit loses on what to those who may read it."""
+    live = sorted((f for f in figures if f.rank), key=lambda f: f.rank)
+    conflicted = sum(1 for f in live if f.conflicts)
+    best = live[0] if live else None
+    summary = chart_summaries.join(
+        (
+            f"Ranked first: {best.initiative.title}, benefit {compact(best.benefit, currency)}, "
+            f"alignment {best.alignment:+.2f}."
+        )
+        if best
+        else "",
+        f"{conflicted:,} of {len(live):,} initiatives conflict with what a unit values."
+        if live
+        else "",
+    )
+    table = ChartTable(
+        f"Initiatives by rank: financial benefit ({currency}), value alignment (−1 to +1), "
+        "score and conflicts",
+        ["Initiative", f"Benefit ({currency})", "Alignment", "Score", "Conflicts"],
+        [
+            ChartRow(
+                f"{f.rank}. {f.initiative.title}",
+                [_whole(f.benefit), f"{f.alignment:+.2f}", f"{f.score:.2f}", str(len(f.conflicts))],
+            )
+            for f in live
+        ],
+    )
+    return summary, table
+
+
+def savings_by_year_text(rows, currency: str) -> tuple[str, ChartTable]:
+    """The savings chart's summary (each part's total over the years shown) and its table: a
+    row per year and part, a column per kind of money and the total, as the bars stack them."""
+    totals = [
+        (label, sum(float(getattr(row, part)[kind]) for row in rows for kind in KINDS))
+        for part, label in PARTS
+    ]
+    span = f"{rows[0].year}–{rows[-1].year}" if len(rows) > 1 else str(rows[0].year) if rows else ""
+    summary = (
+        f"Over {span}: "
+        + "; ".join(f"{label.lower()} {compact(total, currency)}" for label, total in totals)
+        + "."
+        if rows
+        else "No savings yet."
+    )
+    table = ChartTable(
+        f"Savings by fiscal year: target, risk-adjusted pipeline and realised ({currency})",
+        ["Year and part", *(KIND_LABELS[kind] for kind in KINDS), "Total"],
+        [
+            ChartRow(
+                f"{row.year} {label.lower()}",
+                [
+                    *(_whole(getattr(row, part)[kind]) for kind in KINDS),
+                    _whole(sum(getattr(row, part)[kind] for kind in KINDS)),
+                ],
+            )
+            for row in rows
+            for part, label in PARTS
+        ],
+    )
+    return summary, table

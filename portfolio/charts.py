@@ -4,7 +4,8 @@ returns a plotly figure."""
 import plotly.graph_objects as go
 
 from portfolio import maturity
-from workbench.charts import PALETTE
+from workbench import chart_summaries
+from workbench.charts import PALETTE, ChartRow, ChartTable, segment_shares_text
 
 
 def _closed(values: list) -> list:
@@ -132,3 +133,68 @@ def time_against_spend(rows: list) -> go.Figure:
     figure.update_yaxes(tickformat=".0%", rangemode="tozero")
     figure.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
     return figure
+
+
+def _level(value) -> str:
+    return "–" if value is None else f"{float(value):.1f}"
+
+
+def maturity_radar_text(dimensions, profile: dict, category=None) -> tuple[str, ChartTable]:
+    """The radar's summary (the strongest and weakest dimension) and its table: a row per
+    dimension, the organisation's level and the compared category's when drawn."""
+    summary = chart_summaries.extremes(
+        [(name, profile.get(key)) for key, name in dimensions],
+        formatter=_level,
+        what="Organisation",
+    )
+    columns = ["Dimension", "Organisation (spend-weighted)"]
+    if category is not None:
+        label, levels = category
+        columns.append(label)
+        summary = chart_summaries.join(
+            summary,
+            chart_summaries.extremes(
+                [(name, levels.get(key)) for key, name in dimensions],
+                formatter=_level,
+                what=label,
+            ),
+        )
+    rows = [
+        ChartRow(
+            name,
+            [_level(profile.get(key))]
+            + ([_level(category[1].get(key))] if category is not None else []),
+        )
+        for key, name in dimensions
+    ]
+    return summary, ChartTable("Maturity level (1–5) by dimension", columns, rows)
+
+
+def maturity_trend_text(dimensions, trend: list) -> tuple[str, ChartTable]:
+    """The trend's summary (the overall level's change, the dimension that moved most) and its
+    table: a row per assessment date, a column per dimension and the overall level."""
+    overall = [(f"{day:%d %b %Y}", maturity.overall(profile)) for day, profile in trend]
+    summary = chart_summaries.join(
+        chart_summaries.change(overall, formatter=_level, what="Overall level", relative=False),
+        chart_summaries.movers(
+            {name: [profile.get(key) for _, profile in trend] for key, name in dimensions},
+            formatter=_level,
+        ),
+    )
+    table = ChartTable(
+        "Maturity level (1–5) per dimension at each assessment date",
+        ["Date", *(name for _, name in dimensions), "Overall"],
+        [
+            ChartRow(
+                label,
+                [*(_level(profile.get(key)) for key, _ in dimensions), _level(level)],
+            )
+            for (label, level), (_, profile) in zip(overall, trend, strict=True)
+        ],
+    )
+    return summary, table
+
+
+def time_against_spend_text(rows: list) -> tuple[str, ChartTable]:
+    """Share of spend against share of supplier time per segment (workbench/charts.py)."""
+    return segment_shares_text(rows, "Share of supplier time")

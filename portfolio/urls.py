@@ -6,6 +6,7 @@ app_name = "portfolio"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("board-pack/", views.board_pack_page, name="board_pack"),
+    path("board-pack/print/", views.board_pack_print, name="board_pack_print"),
     path("maturity/", views.maturity_overview, name="maturity"),
     path("maturity/<str:code>/", views.category_maturity, name="category_maturity"),
     path("maturity/<str:code>/assess/", views.assess, name="assess"),

@@ -3,6 +3,7 @@ category's maturity, and the assessment its manager fills in."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +36,7 @@ def _radar_category(request, picture):
     return row if row is not None and row.levels else None
 
 
-def dashboard_figures(request, *, charts_too=True) -> dict:
+def dashboard_figures(request, *, charts_too=True, later_charts_too=True) -> dict:
     """Everything the dashboard and the board pack show, in a fixed number of queries."""
     today = timezone.localdate()
     period = cube.latest_period()
@@ -58,22 +59,60 @@ def dashboard_figures(request, *, charts_too=True) -> dict:
     if charts_too:
         figures["radar"] = _radar_html(picture, compared)
         figures["trend_chart"] = (
-            figure_html(charts.maturity_trend(picture.dimensions, picture.trend), height=340)
-            if len(picture.trend) > 1
-            else None
+            _trend_html(picture, height=340) if len(picture.trend) > 1 else None
         )
+        # The dashboard fetches this one when scrolled to; the board pack prints it.
         figures["segment_chart"] = (
-            figure_html(charts.time_against_spend(figures["segments"]), height=300)
-            if figures["segments"]
-            else None
+            _segment_html(figures["segments"]) if figures["segments"] and later_charts_too else None
         )
     return figures
 
 
+def _segment_chart_part(request):
+    """The supplier-time chart, the dashboard's lowest, fetched when scrolled to (issue 15)."""
+    period = cube.latest_period()
+    segments = queries.supplier_time(period, timezone.localdate()) if period else []
+    return HttpResponse(_segment_html(segments) if segments else "")
+
+
 def _radar_html(picture, compared):
     category = (compared.name, compared.levels) if compared else None
+    return _radar_of(picture, category)
+
+
+def _radar_of(picture, category) -> str:
+    """The maturity radar as a named figure; `category` (name, levels) drawn over the
+    organisation's profile when given."""
+    summary, table = charts.maturity_radar_text(picture.dimensions, picture.profile, category)
     return figure_html(
-        charts.maturity_radar(picture.dimensions, picture.profile, category), height=380
+        charts.maturity_radar(picture.dimensions, picture.profile, category),
+        height=380,
+        name="Maturity by dimension, spend-weighted across categories"
+        + (f", with {category[0]}" if category else ""),
+        summary=summary,
+        table=table,
+    )
+
+
+def _trend_html(picture, *, height: int) -> str:
+    summary, table = charts.maturity_trend_text(picture.dimensions, picture.trend)
+    return figure_html(
+        charts.maturity_trend(picture.dimensions, picture.trend),
+        height=height,
+        name="Maturity over time: each dimension and the overall level",
+        summary=summary,
+        table=table,
+    )
+
+
+def _segment_html(segments) -> str:
+    summary, table = charts.time_against_spend_text(segments)
+    return figure_html(
+        charts.time_against_spend(segments),
+        height=300,
+        name="Time with suppliers against spend, per supplier segment",
+        summary=summary,
+        table=table,
     )
 
 
@@ -81,6 +120,8 @@ def dashboard(request):
     """One screen: is procurement moving from cost-cutting to category management, and where
     is it not? Every tile links to the page behind it."""
     require_portfolio_reader(request)
+    if request.htmx and request.GET.get("part") == "segment-chart":
+        return _segment_chart_part(request)
     if request.htmx and request.GET.get("part") == "radar":
         picture = queries.maturity_picture(cube.latest_period())
         compared = _radar_category(request, picture)
@@ -89,7 +130,9 @@ def dashboard(request):
             "portfolio/dashboard.html#radar",
             {"picture": picture, "compared": compared, "radar": _radar_html(picture, compared)},
         )
-    return render(request, "portfolio/dashboard.html", dashboard_figures(request))
+    return render(
+        request, "portfolio/dashboard.html", dashboard_figures(request, later_charts_too=False)
+    )
 
 
 def board_pack_page(request):
@@ -98,6 +141,17 @@ def board_pack_page(request):
     if request.GET.get("format") == "xlsx":
         return board_pack.workbook_response(dashboard_figures(request, charts_too=False))
     return render(request, "portfolio/board_pack.html", dashboard_figures(request))
+
+
+def board_pack_print(request):
+    """The board pack alone, the width of A4 on screen: where "Print" leads without
+    JavaScript, to print from the browser's own Print command."""
+    require_portfolio_reader(request)
+    return render(
+        request,
+        "portfolio/board_pack.html",
+        {**dashboard_figures(request), "layout": "print_base.html", "print_view": True},
+    )
 
 
 def maturity_overview(request):
@@ -130,11 +184,7 @@ def maturity_overview(request):
             "period": period,
             "currency": settings.BASE_CURRENCY,
             "radar": _radar_html(picture, None),
-            "trend_chart": figure_html(
-                charts.maturity_trend(picture.dimensions, picture.trend), height=380
-            )
-            if picture.trend
-            else None,
+            "trend_chart": _trend_html(picture, height=380) if picture.trend else None,
         },
     )
 
@@ -191,12 +241,7 @@ def category_maturity(request, code):
             "picture": picture,
             "row": row,
             "history": history,
-            "radar": figure_html(
-                charts.maturity_radar(
-                    picture.dimensions, picture.profile, (category.name, levels) if levels else None
-                ),
-                height=380,
-            ),
+            "radar": _radar_of(picture, (category.name, levels) if levels else None),
         },
     )
 

@@ -6,8 +6,18 @@ import plotly.graph_objects as go
 
 from categories.tree import roll_up
 from spend import chart_labels
-from workbench.charts import PALETTE
+from workbench import chart_summaries
+from workbench.charts import PALETTE, ChartRow, ChartTable
 from workbench.money import compact
+
+
+def whole(amount) -> str:
+    """An amount in a chart's table: whole units with separators, the currency in the header."""
+    return "–" if amount is None else f"{float(amount):,.0f}"
+
+
+def _money(currency: str):
+    return lambda amount: compact(amount, currency)
 
 
 def spend_by_category_bar(rows: list[dict], currency: str) -> go.Figure:
@@ -45,6 +55,38 @@ def monthly_spend_line(rows: list[dict], currency: str) -> go.Figure:
     figure.update_yaxes(title_text=f"Spend ({currency})", tickformat=",.2s", rangemode="tozero")
     figure.update_xaxes(tickformat="%b %Y")
     return figure
+
+
+def monthly_spend_text(
+    rows: list[dict], currency: str, links: list[str | None] | None = None
+) -> tuple[str, ChartTable]:
+    """The monthly line's summary and table; `links` (one per row) where a click on a month
+    goes, so the table's months go there too."""
+    points = [(f"{row['month']:%b %Y}", row["spend"]) for row in rows]
+    summary = chart_summaries.change(points, formatter=_money(currency))
+    links = links or [None] * len(rows)
+    table = ChartTable(
+        f"Spend per month ({currency}); a dash where no spend was imported for the month",
+        ["Month", f"Spend ({currency})"],
+        [
+            ChartRow(label, [whole(amount)], link)
+            for (label, amount), link in zip(points, links, strict=True)
+        ],
+    )
+    return summary, table
+
+
+def spend_by_category_text(rows: list[dict], currency: str) -> tuple[str, ChartTable]:
+    """The category bars' summary and table, largest first as the bars read."""
+    summary = chart_summaries.largest(
+        [(row["name"], row["spend"]) for row in rows], formatter=_money(currency)
+    )
+    table = ChartTable(
+        f"Spend by category ({currency})",
+        ["Category", f"Spend ({currency})"],
+        [ChartRow(row["name"], [whole(row["spend"])], row.get("url")) for row in rows],
+    )
+    return summary, table
 
 
 def supplier_pareto(
@@ -98,6 +140,39 @@ def supplier_pareto(
     return figure
 
 
+def supplier_pareto_text(
+    names: list[str],
+    amounts: list,
+    cumulative: list[float],
+    drill_urls: list[str],
+    pareto_count: int,
+    supplier_count: int,
+    currency: str,
+) -> tuple[str, ChartTable]:
+    """The Pareto's summary and table: the bars it draws, each with its cumulative share and
+    a link to its lines, as a click on the bar opens them."""
+    summary = chart_summaries.join(
+        (
+            f"{pareto_count:,} of {supplier_count:,} suppliers with positive net spend make 80% "
+            "of it."
+        )
+        if supplier_count
+        else "",
+        chart_summaries.largest(list(zip(names, amounts, strict=True)), formatter=_money(currency))
+        if names
+        else "",
+    )
+    table = ChartTable(
+        f"The {len(names):,} largest suppliers by spend ({currency}), largest first",
+        ["Supplier", f"Spend ({currency})", "Cumulative share"],
+        [
+            ChartRow(name, [whole(amount), chart_summaries.percent(share, 1)], url)
+            for name, amount, share, url in zip(names, amounts, cumulative, drill_urls, strict=True)
+        ],
+    )
+    return summary, table
+
+
 def category_treemap(tree: list[dict], booked: dict, currency: str) -> go.Figure:
     """The category tree as nested tiles sized by spend. `tree` holds every category (id, code,
     name, parent_id, path); `booked` the spend booked on each category id, None for lines not
@@ -143,6 +218,39 @@ def category_treemap(tree: list[dict], booked: dict, currency: str) -> go.Figure
             pathbar={"visible": True},
         )
     )
+
+
+def category_treemap_text(tree: list[dict], booked: dict, currency: str) -> tuple[str, ChartTable]:
+    """The tiles' summary and table: the top two levels of the tree, as the treemap first
+    draws them, each with the spend of its whole subtree, and the unclassified tile."""
+    totals = roll_up(
+        {key: amount for key, amount in booked.items() if key in {n["id"] for n in tree}},
+        {node["id"]: node["parent_id"] for node in tree},
+    )
+    name_of = {node["id"]: node["name"] for node in tree}
+    shown = sorted(
+        (node for node in tree if totals[node["id"]] > 0 and node.get("depth", 0) <= 1),
+        key=lambda node: node["path"],
+    )
+    rows = [
+        ChartRow(
+            f"{name_of[node['parent_id']]} › {node['name']}" if node["parent_id"] else node["name"],
+            [whole(totals[node["id"]])],
+        )
+        for node in shown
+    ]
+    top = [(node["name"], totals[node["id"]]) for node in shown if not node["parent_id"]]
+    unclassified = booked.get(None, 0)
+    if unclassified > 0:
+        rows.append(ChartRow("Unclassified", [whole(unclassified)]))
+        top.append(("Unclassified", unclassified))
+    summary = chart_summaries.largest(top, formatter=_money(currency), lead="Largest top-level")
+    table = ChartTable(
+        f"Spend by category and the level below it ({currency}), each with everything under it",
+        ["Category", f"Spend ({currency})"],
+        rows,
+    )
+    return summary, table
 
 
 QUADRANT_COLOURS = {
@@ -274,3 +382,43 @@ def kraljic_matrix(points: list[dict], quadrants: dict, currency: str) -> go.Fig
     )
     figure.update_layout(showlegend=False)
     return figure
+
+
+def kraljic_matrix_text(
+    points: list[dict], quadrants: dict, currency: str
+) -> tuple[str, ChartTable]:
+    """The matrix's summary (how many categories in each quadrant, the largest by spend) and
+    its table, each category linking where a click on its bubble goes."""
+    summary = chart_summaries.join(
+        chart_summaries.counts(
+            [
+                (quadrants[key].name.lower(), sum(1 for p in points if p["quadrant"] == key))
+                for key in QUADRANT_COLOURS
+            ],
+            noun="category",
+        ),
+        chart_summaries.largest(
+            [(point["name"], point["spend"]) for point in points],
+            formatter=_money(currency),
+            lead="Largest by spend",
+        ),
+    )
+    ordered = sorted(points, key=lambda point: -float(point["spend"]))
+    table = ChartTable(
+        f"Categories by quadrant, profit impact and supply risk (1–5), spend ({currency})",
+        ["Category", "Quadrant", "Profit impact", "Supply risk", f"Spend ({currency})"],
+        [
+            ChartRow(
+                point["name"],
+                [
+                    quadrants[point["quadrant"]].name,
+                    str(point["impact"]),
+                    str(point["risk"]),
+                    whole(point["spend"]),
+                ],
+                point.get("url"),
+            )
+            for point in ordered
+        ],
+    )
+    return summary, table

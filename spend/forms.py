@@ -16,8 +16,9 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Spend file",
-        help_text="CSV or Excel (.xlsx) export from the ERP or accounts-payable system.",
+        label="File to import",
+        help_text="CSV or Excel (.xlsx): payments exported from the ERP or accounts-payable "
+        "system, or a contracts register.",
         allow_empty_file=True,  # a 0-byte file gets its own message from the reader
     )
     kind = forms.ChoiceField(

@@ -26,7 +26,18 @@ def months_of(rows: list[dict], start, end) -> list[dict]:
     return monthly_series(rows, calendar_months(start, end), covered_months(start, end))
 
 
-def monthly_trend_chart(rows, period: cube.Period, *, height: int = 280) -> str:
-    """The month-by-month spend line of these summary rows over the period, as embeddable HTML."""
+def monthly_trend_chart(rows, period: cube.Period, *, of: str, height: int = 280) -> str:
+    """The month-by-month spend line of these summary rows over the period, as embeddable HTML;
+    `of` names whose spend it is, for the chart's name."""
     monthly = months_of(cube.monthly_spend(rows, period), period.start, period.end)
-    return figure_html(charts.monthly_spend_line(monthly, settings.BASE_CURRENCY), height=height)
+    currency = settings.BASE_CURRENCY
+    summary, table = charts.monthly_spend_text(monthly, currency)
+    return figure_html(
+        charts.monthly_spend_line(monthly, currency),
+        height=height,
+        name=f"Spend per month of {of}, {monthly[0]['month']:%b %Y} to {monthly[-1]['month']:%b %Y}"
+        if monthly
+        else f"Spend per month of {of}",
+        summary=summary,
+        table=table,
+    )

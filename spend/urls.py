@@ -10,6 +10,7 @@ app_name = "spend"
 urlpatterns = [
     path("cube/", cube.spend_cube, name="cube"),
     path("cube/lines/", cube.cube_lines, name="cube_lines"),
+    path("cube/charts/<slug:chart>/", cube.cube_chart, name="cube_chart"),
     path("kraljic/", kraljic.kraljic_matrix, name="kraljic"),
     path(
         "kraljic/overrides/<int:pk>/withdraw/",

@@ -3,6 +3,16 @@
 import plotly.graph_objects as go
 
 from stakeholders.satisfaction import SCALE_MIDPOINT
+from workbench import chart_summaries
+from workbench.charts import ChartRow, ChartTable
+
+
+def _two_places(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _signed(value) -> str:
+    return "–" if value is None else f"{value:+.0f}"
 
 
 def unit_weights_bars(drivers: list[str], units: list[dict], combined: dict) -> go.Figure:
@@ -113,3 +123,123 @@ def time_by_unit(rows: list[dict]) -> go.Figure:
     figure.update_xaxes(title_text="Hours")
     figure.update_yaxes(automargin=True)
     return figure
+
+
+def unit_weights_text(
+    drivers: list[str], units: list[dict], combined: dict
+) -> tuple[str, ChartTable]:
+    """The weights chart's summary (the drivers that weigh most combined) and its table: a
+    row per driver, a column per unit and the combination, as the bars group them."""
+    summary = chart_summaries.largest(
+        [(driver, combined[driver]) for driver in drivers],
+        formatter=chart_summaries.percent,
+        shares=False,
+        lead="Weighing most, combined by spend",
+    )
+    table = ChartTable(
+        "Weight of each value driver, per unit and combined by spend",
+        ["Value driver", *(unit["name"] for unit in units), "Combined (by spend)"],
+        [
+            ChartRow(
+                driver,
+                [
+                    *(chart_summaries.percent(unit["weights"][index]) for unit in units),
+                    chart_summaries.percent(combined[driver]),
+                ],
+            )
+            for index, driver in enumerate(drivers)
+        ],
+    )
+    return summary, table
+
+
+def quadrant_of(row: dict) -> str:
+    """The importance-performance quadrant a driver falls in, as the chart labels it."""
+    important = row["importance"] >= SCALE_MIDPOINT
+    satisfied = row["satisfaction"] >= SCALE_MIDPOINT
+    return {
+        (True, False): "Concentrate here",
+        (True, True): "Keep up the good work",
+        (False, False): "Low priority",
+        (False, True): "Possible overkill",
+    }[(important, satisfied)]
+
+
+def importance_performance_text(rows: list[dict]) -> tuple[str, ChartTable]:
+    """The matrix's summary (how many drivers in each quadrant, the widest gap between
+    importance and satisfaction) and its table, a row per driver."""
+    groups = [label for _, _, label in QUADRANT_LABELS]
+    widest = max(rows, key=lambda row: row["importance"] - row["satisfaction"], default=None)
+    summary = chart_summaries.join(
+        chart_summaries.counts(
+            [
+                (label.lower(), sum(1 for row in rows if quadrant_of(row) == label))
+                for label in groups
+            ],
+            noun="driver",
+        ),
+        (
+            f"Widest gap: {widest['driver']}, importance {widest['importance']:.2f} against "
+            f"satisfaction {widest['satisfaction']:.2f}."
+        )
+        if widest and widest["importance"] > widest["satisfaction"]
+        else "",
+    )
+    table = ChartTable(
+        "Mean importance and satisfaction (1–5) per value driver",
+        ["Value driver", "Importance", "Satisfaction", "Quadrant"],
+        [
+            ChartRow(
+                row["driver"],
+                [
+                    _two_places(row["importance"]),
+                    _two_places(row["satisfaction"]),
+                    quadrant_of(row),
+                ],
+            )
+            for row in rows
+        ],
+    )
+    return summary, table
+
+
+def nps_trend_text(rows: list[dict]) -> tuple[str, ChartTable]:
+    """NPS per round: its change from the first round shown to the last, and the table."""
+    points = [(row["round"], row["score"]) for row in rows]
+    summary = chart_summaries.change(points, formatter=_signed, what="NPS", relative=False)
+    table = ChartTable(
+        "Procurement NPS per survey round (−100 to +100), oldest first",
+        ["Round", "NPS"],
+        [ChartRow(label, [_signed(score)]) for label, score in points],
+    )
+    return summary, table
+
+
+def satisfaction_trend_text(rows: list[dict]) -> tuple[str, ChartTable]:
+    """Mean satisfaction per driver across rounds: which driver improved most, which least,
+    and the table with a row per round and a column per driver, as the lines are drawn."""
+    rounds = list(dict.fromkeys(row["round"] for row in rows))
+    drivers = list(dict.fromkeys(row["driver"] for row in rows))
+    value = {(row["round"], row["driver"]): row["satisfaction"] for row in rows}
+    summary = chart_summaries.movers(
+        {driver: [value.get((r, driver)) for r in rounds] for driver in drivers},
+        formatter=_two_places,
+    )
+    table = ChartTable(
+        "Mean satisfaction (1–5) per value driver in each round, oldest first",
+        ["Round", *drivers],
+        [ChartRow(r, [_two_places(value.get((r, driver))) for driver in drivers]) for r in rounds],
+    )
+    return summary, table
+
+
+def time_by_unit_text(rows: list[dict]) -> tuple[str, ChartTable]:
+    """Hours with each unit: the units that took most of the time, and the table."""
+    hours = [(row["unit__name"], row["minutes"] / 60) for row in rows]
+    summary = chart_summaries.largest(hours, formatter=lambda h: f"{h:,.1f} h", lead="Most time")
+    table = ChartTable(
+        "Hours spent with each business unit in the period",
+        ["Business unit", "Hours"],
+        [ChartRow(name, [f"{value:,.1f}"]) for name, value in hours],
+    )
+    return summary, table

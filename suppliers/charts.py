@@ -2,6 +2,8 @@
 
 import plotly.graph_objects as go
 
+from workbench import chart_summaries
+from workbench.charts import ChartRow, ChartTable
 from workbench.money import compact
 
 SEGMENT_COLOURS = {
@@ -74,3 +76,55 @@ def scorecard_trend(rows: list[dict]) -> go.Figure:
     figure.update_xaxes(type="category")
     figure.update_layout(legend={"orientation": "h", "y": 1.15})
     return figure
+
+
+def suppliers_by_segment_text(rows: list[dict], currency: str) -> tuple[str, ChartTable]:
+    """Spend per segment: the largest segments by spend, and the table with each segment's
+    number of suppliers, as the bars are labelled."""
+    summary = chart_summaries.largest(
+        [(row["name"], row["spend"]) for row in rows],
+        formatter=lambda amount: compact(amount, currency),
+    )
+    table = ChartTable(
+        f"Spend ({currency}) and number of suppliers per segment",
+        ["Segment", f"Spend ({currency})", "Suppliers"],
+        [
+            ChartRow(row["name"], [f"{float(row['spend']):,.0f}", f"{row['suppliers']:,}"])
+            for row in rows
+        ],
+    )
+    return summary, table
+
+
+def scorecard_trend_text(rows: list[dict]) -> tuple[str, ChartTable]:
+    """Mean score per quarter and evaluator group: each group's change, and the table with a
+    row per quarter and a column per group, as the lines are drawn."""
+    groups = sorted({row["group"] for row in rows}, key=lambda group: group != "Procurement")
+    quarters = list(dict.fromkeys(f"{row['period'][0]} Q{row['period'][1]}" for row in rows))
+    score = {
+        (f"{row['period'][0]} Q{row['period'][1]}", row["group"]): row["score"] for row in rows
+    }
+
+    def two_places(value) -> str:
+        return "–" if value is None else f"{value:.2f}"
+
+    summary = chart_summaries.join(
+        *(
+            chart_summaries.change(
+                [(quarter, score.get((quarter, group))) for quarter in quarters],
+                formatter=two_places,
+                what=f"{group}'s mean score",
+                relative=False,
+            )
+            for group in groups
+        )
+    )
+    table = ChartTable(
+        "Mean scorecard score (1–5) per quarter and evaluator group",
+        ["Quarter", *groups],
+        [
+            ChartRow(quarter, [two_places(score.get((quarter, group))) for group in groups])
+            for quarter in quarters
+        ],
+    )
+    return summary, table

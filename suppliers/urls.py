@@ -22,6 +22,7 @@ urlpatterns = [
     path("kpis/", scorecards.kpi_catalogue, name="kpis"),
     path("kpis/templates/new/", scorecards.template_add, name="template_add"),
     path("scorecards/<int:pk>/", scorecards.scorecard, name="scorecard"),
+    path("scorecards/<int:pk>/print/", scorecards.scorecard_print, name="scorecard_print"),
     path("ideas/<int:pk>/status/", engagement.idea_status, name="idea_status"),
     path("objectives/<int:pk>/", relationships.action_edit, name="action_edit"),
     # Contracts, log entries, ideas and risks: kind is contract, engagement, idea or risk.

@@ -165,6 +165,9 @@ def changes_of(record, *, since_version: int | None = None, limit: int = HISTORY
             seen_versions.add(row.version)
             saves.append(row)
     saves = saves[: limit + 1]
+    if not saves:
+        # Rows a data migration wrote carry no history until their first save.
+        return []
     tracked = _tracked_fields(model)
     m2m_fields = getattr(record.history.model, "_history_m2m_fields", [])
     snapshots = _m2m_snapshots(record.history.model, saves) if m2m_fields else {}

@@ -166,6 +166,15 @@ def readable_responses(user):
     return responses.filter(unit__leads=user)
 
 
+def answers_scope(user):
+    """What decides which survey figures the user may see, as a cache key (workbench.figures):
+    one scope for everyone who reads every answer; anyone else reads through their own
+    categories and units, so their figures are theirs alone."""
+    if reads_every_answer(user):
+        return "every answer"
+    return ("reader", user.pk)
+
+
 def reads_units_one_by_one(user, category: Category) -> bool:
     """Whether the user reads each unit's priorities, survey answers and spend about
     `category` unit by unit: the CPO, administrators and whoever owns the category or one above

@@ -9,8 +9,9 @@ from spend.models import ImportBatch
 from stakeholders import queries as stakeholder_queries
 from stakeholders import you_said
 from stakeholders.models import BusinessUnit, SurveyRound, ValueDriver
+from workbench import figures
 from workbench.charts import figure_html
-from workbench.permissions import units_led_by
+from workbench.permissions import answers_scope, units_led_by
 from workbench.roles import (
     ADMINISTRATOR,
     ALL_ROLES,
@@ -41,7 +42,7 @@ def home(request):
 def _category_manager_home(user, period):
     """The categories the manager owns, at the highest level they own them."""
     owned = Category.objects.filter(owner=user).exclude(parent__owner=user)
-    categories = list(cube.with_subtree_spend(owned, period).order_by("-spend"))
+    categories = sorted(cube.with_subtree_spend(owned, period), key=lambda c: c.spend, reverse=True)
     for category in categories:
         category.change = cube.change_ratio(category.spend, category.previous_spend)
     return {"categories": categories, "total": sum(c.spend for c in categories)}
@@ -58,7 +59,9 @@ def _unit_lead_home(user, period):
         "categories": categories[:15],
         "category_count": len(categories),
         "total": sum(row["spend"] for row in categories),
-        "trend_chart": panels.monthly_trend_chart(lines, period),
+        "trend_chart": panels.monthly_trend_chart(
+            lines, period, of=", ".join(unit.name for unit in units) or "your units"
+        ),
     }
 
 
@@ -86,14 +89,34 @@ def _portfolio_home(period, user):
         "top_categories": by_top_category,
         "owned_share": _share_with_owner(by_top_category, totals["unclassified"]),
         "voids": _latest_voids(user),
-        "chart": figure_html(
-            charts.spend_by_category_bar(by_top_category, settings.BASE_CURRENCY), height=420
-        ),
+        "chart": _spend_by_category_chart(by_top_category, period),
     }
 
 
+def _spend_by_category_chart(rows, period) -> str:
+    currency = settings.BASE_CURRENCY
+    summary, table = charts.spend_by_category_text(rows, currency)
+    return figure_html(
+        charts.spend_by_category_bar(rows, currency),
+        height=420,
+        name=f"Spend by top-level category, {period.label}",
+        summary=summary,
+        table=table,
+    )
+
+
 def _latest_voids(user):
-    """The voids of the latest round with submitted answers, for the CPO's count."""
+    """The voids of the latest round with submitted answers, for the CPO's count; cached
+    under the answers' version for whoever reads the same answers (answers_scope)."""
+    return figures.cached(
+        "latest-voids",
+        areas=[figures.ANSWERS, figures.SPEND],
+        scope=answers_scope(user),
+        compute=lambda: _count_latest_voids(user),
+    )
+
+
+def _count_latest_voids(user):
     survey_round = (
         SurveyRound.objects.filter(responses__submitted_at__isnull=False)
         .order_by("-opens_on")

@@ -374,10 +374,21 @@ def plan_savings(request):
             "parts": planning.PARTS,
             "kinds": planning.KIND_LABELS,
             "currency": settings.BASE_CURRENCY,
-            "chart": figure_html(charts.savings_by_year(rows, settings.BASE_CURRENCY), height=400)
-            if rows
-            else None,
+            "chart": _savings_chart(rows, category) if rows else None,
         },
+    )
+
+
+def _savings_chart(rows, category) -> str:
+    currency = settings.BASE_CURRENCY
+    summary, table = charts.savings_by_year_text(rows, currency)
+    return figure_html(
+        charts.savings_by_year(rows, currency),
+        height=400,
+        name=f"Savings by fiscal year{f' in {category.name}' if category else ''}: target, "
+        "risk-adjusted pipeline and realised",
+        summary=summary,
+        table=table,
     )
 
 

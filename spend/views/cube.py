@@ -78,6 +78,31 @@ def spend_cube(request):
     return render(request, template, context)
 
 
+# The charts below the fold: the page holds a placeholder that htmx fills when it is scrolled
+# into view (issue 15), so the page itself carries only the monthly line's figures.
+LATER_CHARTS = {"pareto": "pareto_chart", "treemap": "treemap"}
+
+
+def cube_chart(request, chart):
+    """One of the cube's later charts for the same slice: the figure alone for htmx, or as a
+    page of its own (the placeholder's link, without JavaScript)."""
+    require_procurement(request)
+    if chart not in LATER_CHARTS:
+        raise Http404("No such chart.")
+    cube_filter, form = cube_filter_from(request.GET)
+    context = {"cube": cube_filter, "chart": ""}
+    if cube_filter is not None:
+        tree = list(Category.objects.values("id", "code", "name", "parent_id", "path", "depth"))
+        context |= {
+            "chart": getattr(CubeFigures(cube_filter, tree), LATER_CHARTS[chart]),
+            "cube_url": f"{reverse('spend:cube')}?{query_of(cube_filter)}",
+        }
+    template = "spend/cube_chart.html"
+    if request.htmx:
+        template += "#chart"
+    return render(request, template, context)
+
+
 class CubeFigures:
     """Everything the page shows for one slice; each figure is one aggregate over the spend
     summary, worked out when the template first asks for it."""
@@ -222,18 +247,24 @@ class CubeFigures:
         months = panels.months_of(self.months, self.cube.start, self.cube.end)
         figure = charts.monthly_spend_line(months, self.currency)
         # A month with no lines opens an empty list of lines; a gap (nothing imported) nothing.
-        figure.update_traces(
-            customdata=[
-                row.get("lines_url")
-                or (
-                    self._lines_url(start=f"{row['month']:%Y-%m}", end=f"{row['month']:%Y-%m}")
-                    if row["spend"] is not None
-                    else None
-                )
-                for row in months
-            ]
+        links = [
+            row.get("lines_url")
+            or (
+                self._lines_url(start=f"{row['month']:%Y-%m}", end=f"{row['month']:%Y-%m}")
+                if row["spend"] is not None
+                else None
+            )
+            for row in months
+        ]
+        figure.update_traces(customdata=links)
+        summary, table = charts.monthly_spend_text(months, self.currency, links)
+        return figure_html(
+            figure,
+            height=300,
+            name=f"Spend per month, {self.cube.describe()}",
+            summary=summary,
+            table=table,
         )
-        return figure_html(figure, height=300)
 
     @property
     def pareto_chart(self) -> str:
@@ -241,20 +272,39 @@ class CubeFigures:
         bars = min(max(PARETO_BARS, self.pareto_count + 10), PARETO_MOST_BARS)
         counted = [row for row in self.suppliers if not row["supplier__redacted_payee"]]
         shown = self._with_links(counted[:bars])
+        names = [row["supplier__name"] for row in shown]
+        amounts = [row["spend"] for row in shown]
+        cumulative = concentration.cumulative_shares(self.supplier_amounts)[: len(shown)]
+        links = [row["lines_url"] for row in shown]
         figure = charts.supplier_pareto(
-            [row["supplier__name"] for row in shown],
-            [row["spend"] for row in shown],
-            concentration.cumulative_shares(self.supplier_amounts)[: len(shown)],
-            [row["lines_url"] for row in shown],
+            names, amounts, cumulative, links, self.pareto_count, self.currency
+        )
+        summary, table = charts.supplier_pareto_text(
+            names,
+            amounts,
+            cumulative,
+            links,
             self.pareto_count,
+            self.supplier_count,
             self.currency,
         )
-        return figure_html(figure, height=300)
+        return figure_html(
+            figure,
+            height=300,
+            name=f"Pareto of suppliers by spend, {self.cube.describe()}",
+            summary=summary,
+            table=table,
+        )
 
     @property
     def treemap(self) -> str:
+        summary, table = charts.category_treemap_text(self.tree, self.booked, self.currency)
         return figure_html(
-            charts.category_treemap(self.tree, self.booked, self.currency), height=420
+            charts.category_treemap(self.tree, self.booked, self.currency),
+            height=420,
+            name=f"Categories as tiles sized by spend, {self.cube.describe()}",
+            summary=summary,
+            table=table,
         )
 
 

@@ -106,13 +106,20 @@ def kraljic_matrix(request):
         "level": level,
         "period": period,
         "currency": currency,
-        "matrix": figure_html(
-            charts.kraljic_matrix(points, kraljic.QUADRANTS, currency), height=560
-        )
-        if positions
-        else "",
+        "matrix": _matrix_html(points, currency, level) if positions else "",
     }
     return render(request, "spend/kraljic.html", context)
+
+
+def _matrix_html(points: list[dict], currency: str, level: int) -> str:
+    summary, table = charts.kraljic_matrix_text(points, kraljic.QUADRANTS, currency)
+    return figure_html(
+        charts.kraljic_matrix(points, kraljic.QUADRANTS, currency),
+        height=560,
+        name=f"Kraljic matrix of level {level} categories: supply risk across, profit impact up",
+        summary=summary,
+        table=table,
+    )
 
 
 def kraljic_position(request, code):

@@ -55,7 +55,7 @@ def engagement_log(request):
             "by_category": queries.engagement_by_category(entries),
             "total_minutes": sum(row["minutes"] for row in by_unit),
             "entry_count": sum(row["meetings"] for row in by_unit),
-            "chart": figure_html(charts.time_by_unit(by_unit), height=320) if by_unit else None,
+            "chart": _hours_chart(by_unit) if by_unit else None,
             "removed_entries": queries.removed_records(EngagementEntry, unit__in=units),
         },
     )
@@ -70,3 +70,14 @@ def engagement_add(request):
         messages.success(request, f"Logged {entry.minutes} minutes with {entry.unit.name}.")
         return redirect("stakeholders:engagement")
     return render(request, "stakeholders/engagement_form.html", {"form": form})
+
+
+def _hours_chart(by_unit) -> str:
+    summary, table = charts.time_by_unit_text(by_unit)
+    return figure_html(
+        charts.time_by_unit(by_unit),
+        height=320,
+        name="Hours spent with each business unit",
+        summary=summary,
+        table=table,
+    )

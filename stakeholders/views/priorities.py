@@ -63,7 +63,8 @@ def priority_edit(request, code, category_code):
     """Give or change a unit's weights for one category, by points or by pairwise comparison.
 
     htmx posts each keystroke (`preview`) to show the running points total or the consistency
-    of the comparisons so far; only the final post saves."""
+    of the comparisons so far; without JavaScript the "Check" button posts the same `preview`
+    and gets the whole page back with it. Only "Save priorities" saves."""
     unit = editable_unit_for_user(request, code)
     category = get_object_or_404(Category, code=category_code, parent__isnull=True)
     drivers = _drivers()
@@ -86,9 +87,10 @@ def priority_edit(request, code, category_code):
         valid = form.is_valid()
         if valid and method == Priority.PAIRWISE:
             context["check"] = _consistency(form, drivers)
-        if request.POST.get("preview") and request.htmx:
+        if request.POST.get("preview"):
             partial = "#points-total" if method == Priority.POINTS else "#consistency"
-            return render(request, "stakeholders/priority_edit.html" + partial, context)
+            page = "stakeholders/priority_edit.html"
+            return render(request, page + partial if request.htmx else page, context)
         if valid:
             _save(request.user, unit, category, method, form, context.get("check"))
             messages.success(request, f"Priorities for {category.name} saved.")
@@ -223,10 +225,17 @@ def category_priorities(request, code):
         "withheld": bool(everyone) and not combined_shown,
         "group": group,
         "disagreements": flagged,
-        "chart": (
-            figure_html(charts.unit_weights_bars(drivers, units, combined), height=380)
-            if units
-            else None
-        ),
+        "chart": _weights_chart(category, drivers, units, combined) if units else None,
     }
     return render(request, "stakeholders/category_priorities.html", context)
+
+
+def _weights_chart(category, drivers, units, combined) -> str:
+    summary, table = charts.unit_weights_text(drivers, units, combined)
+    return figure_html(
+        charts.unit_weights_bars(drivers, units, combined),
+        height=380,
+        name=f"Weights of the value drivers for {category.name}, by unit and combined",
+        summary=summary,
+        table=table,
+    )

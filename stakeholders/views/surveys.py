@@ -192,19 +192,38 @@ def round_results(request, pk):
         by_category=results.by_category,
         by_unit=results.by_unit,
         ranked=results.ranked,
-        ip_chart=(
-            figure_html(charts.importance_performance(drivers), height=460) if drivers else None
-        ),
-        trend_chart=figure_html(charts.nps_trend(trend), height=300) if trend else None,
+        ip_chart=_chart(
+            charts.importance_performance(drivers),
+            charts.importance_performance_text(drivers),
+            f"Importance against satisfaction per value driver, {survey_round.name}",
+            460,
+        )
+        if drivers
+        else None,
+        trend_chart=_chart(
+            charts.nps_trend(trend), charts.nps_trend_text(trend), "Procurement NPS by round", 300
+        )
+        if trend
+        else None,
         driver_trend=driver_trend,
         loop=you_said.change_in_round(request.user, survey_round),
-        driver_trend_chart=(
-            figure_html(charts.satisfaction_trend(driver_trend), height=340)
-            if len({row["round"] for row in driver_trend}) > 1
-            else None
-        ),
+        driver_trend_chart=_chart(
+            charts.satisfaction_trend(driver_trend),
+            charts.satisfaction_trend_text(driver_trend),
+            "Mean satisfaction per value driver across rounds",
+            340,
+        )
+        if len({row["round"] for row in driver_trend}) > 1
+        else None,
     )
     return render(request, "stakeholders/round_results.html", context)
+
+
+def _chart(figure, text: tuple, name: str, height: int) -> str:
+    """A results chart as a named figure, from the same rows as its summary and table: the
+    rows RoundResults already cut to what this reader may see."""
+    summary, table = text
+    return figure_html(figure, height=height, name=name, summary=summary, table=table)
 
 
 def _export_results(export, results, table, query):

@@ -46,7 +46,7 @@ def unit_detail(request, code):
             spend=sum(row["spend"] for row in categories),
             categories=categories,
             top_suppliers=cube.top_suppliers(lines, period),
-            trend_chart=panels.monthly_trend_chart(lines, period),
+            trend_chart=panels.monthly_trend_chart(lines, period, of=unit.name),
         )
     return render(request, "stakeholders/unit_detail.html", context)
 

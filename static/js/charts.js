@@ -2,7 +2,10 @@
 // whatever htmx swaps in later. The Content-Security-Policy runs no inline script, so the
 // figures wait here for this file instead of carrying a <script> of their own.
 (function () {
-  var CONFIG = { displaylogo: false, responsive: true };
+  // No mode bar: its buttons would sit inside the drawing, which reads to assistive technology
+  // as one image (role="img", named by its figure), and an image holds nothing to press. The
+  // figures are in each chart's table; hover, click and drag still work with a mouse.
+  var CONFIG = { displaylogo: false, displayModeBar: false, responsive: true };
 
   // A click on a bar, a month or a bubble of a chart inside [data-drill] opens what is behind
   // it: the figure's customdata holds the address (first item when it holds several).
@@ -17,6 +20,15 @@
   // it and is drawn afresh (newPlot replaces whatever was drawn before, listeners included).
   function drawChart(holder) {
     var figure = JSON.parse(holder.dataset.figure);
+    // The server sends the drawing hidden and the table open, so that without JavaScript the
+    // table stands in for the chart; with it, the drawing shows and the table folds away.
+    holder.hidden = false;
+    var figureElement = holder.closest("figure");
+    var table = figureElement && figureElement.querySelector("details[data-chart-table]");
+    if (table && !table.dataset.chartDrawn) {
+      table.open = false;
+      table.dataset.chartDrawn = "true";
+    }
     window.Plotly.newPlot(holder, figure.data, figure.layout, CONFIG).then(function (chart) {
       if (chart.closest("[data-drill]")) chart.on("plotly_click", openDrillDown);
     });

@@ -7,9 +7,19 @@
     if (field && field.form) field.form.submit();
   });
 
-  // <button data-print>: opens the browser's print dialogue (print or save as PDF).
+  // [data-print]: opens the browser's print dialogue (print or save as PDF). On a page it is a
+  // link to the page's print view, which is where it leads without JavaScript; on a print view
+  // it is a button, hidden until now because without JavaScript it could do nothing.
   document.addEventListener("click", function (event) {
-    if (event.target.closest("[data-print]")) window.print();
+    if (!event.target.closest("[data-print]")) return;
+    event.preventDefault();
+    window.print();
+  });
+  document.querySelectorAll("button[data-print][hidden]").forEach(function (button) {
+    button.hidden = false;
+  });
+  document.querySelectorAll("[data-print-hint]").forEach(function (hint) {
+    hint.hidden = true;
   });
 
   // <input type="range" data-value-shown-in="id">: the element with that id shows the value as
@@ -28,4 +38,9 @@
       if (source) input.value = source.value;
     });
   });
+
+  // [data-error-summary]: a form sent back with errors opens on its summary of them, so a
+  // keyboard or screen-reader user starts where the problems are listed (GOV.UK's pattern).
+  var errorSummary = document.querySelector("[data-error-summary]");
+  if (errorSummary) errorSummary.focus();
 })();

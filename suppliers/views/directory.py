@@ -119,7 +119,7 @@ def _overview(request, supplier):
         units=readable_spend_by_unit(
             request.user, cube.spend_by_unit(cube.spend_rows(supplier=supplier), period)
         ),
-        trend_chart=panels.monthly_trend_chart(lines, period),
+        trend_chart=panels.monthly_trend_chart(lines, period, of=supplier.name),
         aliases=list(supplier.aliases.all()[:20]) if may_see_supplier_aliases(request.user) else [],
         decisions=list(supplier.segment_decisions.select_related("set_by")[:3]),
     )
@@ -166,8 +166,19 @@ def _scorecards(request, supplier):
         "removed_evaluations": removed,
         "may_correct_removed": True,
         "trend": trend,
-        "trend_chart": figure_html(charts.scorecard_trend(trend), height=280) if trend else "",
+        "trend_chart": _scorecard_chart(supplier, trend) if trend else "",
     }
+
+
+def _scorecard_chart(supplier, trend) -> str:
+    summary, table = charts.scorecard_trend_text(trend)
+    return figure_html(
+        charts.scorecard_trend(trend),
+        height=280,
+        name=f"Mean scorecard score of {supplier.name} per quarter, by evaluator group",
+        summary=summary,
+        table=table,
+    )
 
 
 def _contracts(request, supplier):

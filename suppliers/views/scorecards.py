@@ -131,15 +131,24 @@ def scorecard(request, pk):
             headers_of(queries.SCORECARD_COLUMNS),
             queries.scorecard_cells(card),
         )
-    return render(
-        request,
-        "suppliers/scorecard.html",
-        {
-            "evaluation": evaluation,
-            "supplier": evaluation.supplier,
-            "rows": card["rows"],
-            "score": card["score"],
-            "coverage": card["coverage"],
-            "back": tab_url(evaluation.supplier, "scorecards"),
-        },
-    )
+    return render(request, "suppliers/scorecard.html", _scorecard_context(evaluation, card))
+
+
+def scorecard_print(request, pk):
+    """The scorecard alone, the width of A4 on screen: where "Print" leads without
+    JavaScript, to print from the browser's own Print command."""
+    evaluation = evaluation_for_user(request, pk)
+    context = _scorecard_context(evaluation, queries.scorecard_of(evaluation))
+    context.update(layout="print_base.html", print_view=True)
+    return render(request, "suppliers/scorecard.html", context)
+
+
+def _scorecard_context(evaluation, card):
+    return {
+        "evaluation": evaluation,
+        "supplier": evaluation.supplier,
+        "rows": card["rows"],
+        "score": card["score"],
+        "coverage": card["coverage"],
+        "back": tab_url(evaluation.supplier, "scorecards"),
+    }

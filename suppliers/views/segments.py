@@ -9,7 +9,7 @@ from suppliers import charts, queries, services
 from suppliers.forms import SegmentForm
 from suppliers.models import SEGMENT_NAMES
 from suppliers.views.common import render_form, saved, tab_url
-from workbench.charts import figure_html
+from workbench.charts import figure_html, segment_shares_text
 from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import editable_supplier_for_user, require_procurement
 
@@ -61,6 +61,8 @@ def segment_overview(request):
     if export_format in EXPORT_FORMATS:
         return export_table(export_format, "supplier-segments", queries.SEGMENT_COLUMNS, rows)
     currency = settings.BASE_CURRENCY
+    segment_text = charts.suppliers_by_segment_text(rows, currency)
+    time_text = segment_shares_text(rows, "Share of time")
     return render(
         request,
         "suppliers/segments.html",
@@ -68,8 +70,20 @@ def segment_overview(request):
             "rows": rows,
             "period": period,
             "currency": currency,
-            "segment_chart": figure_html(charts.suppliers_by_segment(rows, currency), height=320),
-            "time_chart": figure_html(charts.time_against_spend(rows), height=320),
+            "segment_chart": figure_html(
+                charts.suppliers_by_segment(rows, currency),
+                height=320,
+                name="Spend per supplier segment",
+                summary=segment_text[0],
+                table=segment_text[1],
+            ),
+            "time_chart": figure_html(
+                charts.time_against_spend(rows),
+                height=320,
+                name="Time with suppliers against spend, per segment",
+                summary=time_text[0],
+                table=time_text[1],
+            ),
             "partners": queries.partner_plan_coverage()[:200],
         },
     )

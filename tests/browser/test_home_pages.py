@@ -11,7 +11,7 @@ from workbench.templatetags.workbench_format import money
 
 def _spend_of(category: Category) -> str:
     period = cube.latest_period()
-    annotated = cube.with_subtree_spend(Category.objects.filter(pk=category.pk), period).get()
+    (annotated,) = cube.with_subtree_spend(Category.objects.filter(pk=category.pk), period)
     return money(annotated.spend, "GBP")
 
 

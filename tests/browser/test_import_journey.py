@@ -38,7 +38,7 @@ def test_upload_map_watch_progress_and_land_on_the_result(company, page, log_in,
     log_in("manager")
     page.get_by_role("link", name="Imports").click()
     expect(page.get_by_role("heading", name="Spend imports")).to_be_visible()
-    page.get_by_label("Spend file").set_input_files(str(spend_file))
+    page.get_by_label("File to import").set_input_files(str(spend_file))
     page.get_by_role("button", name="Upload and map columns").click()
 
     expect(page.get_by_role("heading", name="Which column holds what?")).to_be_visible()

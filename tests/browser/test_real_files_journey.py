@@ -131,7 +131,7 @@ def test_a_real_file_imports_as_proposed_adds_up_and_undoes_cleanly(
     log_in("manager")
     page.get_by_role("link", name="Imports").click()
     started = time.perf_counter()
-    page.get_by_label("Spend file").set_input_files(str(path))
+    page.get_by_label("File to import").set_input_files(str(path))
     page.get_by_role("button", name="Upload and map columns").click()
     expect(page.get_by_role("heading", name="Which column holds what?")).to_be_visible()
 
@@ -226,7 +226,7 @@ def test_the_contracts_register_stores_its_valid_contracts_and_undoes_cleanly(
     log_in("manager")
     page.get_by_role("link", name="Imports").click()
     started = time.perf_counter()
-    page.get_by_label("Spend file").set_input_files(str(REGISTER))
+    page.get_by_label("File to import").set_input_files(str(REGISTER))
     page.get_by_role("button", name="Upload and map columns").click()
     # Told from its columns, and proposed as a person would map it: no correction.
     expect(page.get_by_label("Title *")).to_have_value("Contract Title")

@@ -64,3 +64,14 @@ def test_a_rewording_is_in_the_history_and_a_stale_one_is_refused(client, compan
     # Reference data is corrected, never removed: no remove button, no remove address.
     client.force_login(company.administrator)
     assert "Remove this" not in client.get(url("record_edit", record)).content.decode()
+
+
+def test_wording_a_migration_wrote_opens_before_its_first_save(client, company):
+    """The maturity model's rows come from a data migration, which records no history: their
+    history and edit pages open all the same, with nothing changed yet."""
+    record = descriptor()
+    record.history.all().delete()
+    client.force_login(company.administrator)
+    assert client.get(url("record_edit", record)).status_code == 200
+    client.force_login(company.cpo)
+    assert client.get(url("record_history", record)).status_code == 200

@@ -51,6 +51,8 @@ MATRIX = [
     ("categories:edit", ["FM"], [302, 403, 200, 404, 403, 403, 200, 404]),
     ("spend:cube", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("spend:cube_lines", [], [302, 200, 200, 403, 403, 200, 200, 403]),
+    # The cube's charts below the fold, fetched when scrolled to: the cube's own rule.
+    ("spend:cube_chart", ["treemap"], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("spend:kraljic", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("spend:kraljic_position", ["IT"], [302, 200, 200, 403, 403, 200, 200, 403]),
     # Withdrawing a Kraljic override (and undoing it) is a POST by whoever may set one.
@@ -69,6 +71,11 @@ MATRIX = [
     ("suppliers:kpis", [], [302, 200, 200, 403, 403, 200, 200, 403]),
     ("suppliers:template_add", [], [302, 200, 200, 403, 403, 403, 200, 403]),
     ("suppliers:scorecard", ["mfg-evaluation"], [302, 200, 200, 200, 404, 200, 200, 403]),
+    (
+        "suppliers:scorecard_print",
+        ["mfg-evaluation"],
+        [302, 200, 200, 200, 404, 200, 200, 403],
+    ),
     ("suppliers:idea_status", ["dell-idea"], [302, 405, 405, 405, 405, 405, 405, 405]),
     (
         "plans:initiative_from_source",
@@ -242,6 +249,7 @@ MATRIX = [
     ("inbox:open_import", ["refused-import"], [302, 302, 302, 403, 403, 403, 302, 403]),
     ("portfolio:dashboard", [], [302, 403, 403, 403, 403, 200, 200, 403]),
     ("portfolio:board_pack", [], [302, 403, 403, 403, 403, 200, 200, 403]),
+    ("portfolio:board_pack_print", [], [302, 403, 403, 403, 403, 200, 200, 403]),
     ("portfolio:maturity", [], [302, 403, 403, 403, 403, 200, 200, 403]),
     ("portfolio:category_maturity", ["IT"], [302, 200, 403, 403, 403, 200, 200, 403]),
     ("portfolio:category_maturity", ["IT.HW"], [302, 404, 404, 404, 404, 404, 404, 404]),
