@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When, Window
 from django.db.models.functions import Lag
 from django.utils.timezone import localtime
@@ -21,6 +22,7 @@ from plans.models import Initiative
 from spend import cube
 from spend.models import SpendLine, SpendSummary
 from suppliers.models import Contract
+from workbench import figures
 from workbench.exports import Column
 from workbench.permissions import readable_spend, reads_contract_findings
 
@@ -283,12 +285,38 @@ def findings(
 ) -> tuple[list, FinderInput | None]:
     """Every finding in each scope (a category and its subtree), over the spend the user may
     read there, largest estimated saving first; those built on contracts only
-    `with_contracts`."""
+    `with_contracts`. Kept in the cache until spend, contracts or the finder's rates and
+    thresholds change, per what the reader may read (the summary's SQL carries the permission
+    filter the lines get too)."""
     paths = [scope.path for scope in scopes]
     area = Q(pk__in=[])
     for path in paths:
         area |= Q(category__path__startswith=path)
     summary = readable_spend(user, SpendSummary.objects.filter(area))
+    compute = lambda: _findings(user, scopes, summary, area, today, with_contracts)  # noqa: E731
+    sql = _rows_sql(summary)
+    if sql is None:
+        return compute()
+    return figures.cached(
+        "opportunity-findings",
+        areas=[figures.SPEND, figures.SUPPLIERS, figures.OPPORTUNITIES],
+        scope=sql,
+        key=(tuple(paths), today, with_contracts),
+        compute=compute,
+    )
+
+
+def _rows_sql(rows) -> str | None:
+    """The SQL that reads `rows`, with the reader's permission filter in it; None when
+    nothing can match (no SQL is written for that)."""
+    try:
+        return str(rows.order_by().query)
+    except EmptyResultSet:
+        return None
+
+
+def _findings(user, scopes, summary, area, today, with_contracts):
+    paths = [scope.path for scope in scopes]
     data = finder_input(summary, paths, today, with_contracts=with_contracts)
     if data is None:
         return [], None
@@ -360,7 +388,20 @@ def duplicate_pairs(lines) -> list:
     """Pairs of possible duplicates among `lines` (payments, not credit notes): the same
     supplier and amount within DUPLICATE_WINDOW_DAYS, or the same supplier and document
     reference, largest first. Three queries: one sort of the lines per test, then the few
-    lines the pairs name, with their names."""
+    lines the pairs name, with their names. The sorts take seconds at millions of lines, so
+    the pairs are kept in the cache until the spend changes (the reviews are read apart)."""
+    sql = _rows_sql(lines)
+    if sql is None:
+        return []
+    return figures.cached(
+        "possible-duplicates",
+        areas=[figures.SPEND],
+        scope=sql,
+        compute=lambda: _duplicate_pairs(lines),
+    )
+
+
+def _duplicate_pairs(lines) -> list:
     paid = lines.filter(amount__gt=0)
     same_amount = (
         _with_previous(paid, [F("supplier_id"), F("amount")])

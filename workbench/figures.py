@@ -35,7 +35,8 @@ SUPPLIERS = "suppliers"  # segments, relationship plans, scorecards, contracts, 
 PLANS = "plans"  # plans, initiatives, endorsements, stage probabilities
 ANSWERS = "answers"  # priorities, survey rounds and answers, value drivers, agreements
 MATURITY = "maturity"  # assessments and the maturity model
-EVERY_AREA = (SPEND, SUPPLIERS, PLANS, ANSWERS, MATURITY)
+OPPORTUNITIES = "opportunities"  # benchmark rates, approval thresholds, duplicate reviews
+EVERY_AREA = (SPEND, SUPPLIERS, PLANS, ANSWERS, MATURITY, OPPORTUNITIES)
 
 # Whose rows feed which area's figures: by app, with the models that feed others too.
 AREAS_OF_APP = {
@@ -45,6 +46,7 @@ AREAS_OF_APP = {
     "plans": (PLANS,),
     "stakeholders": (ANSWERS,),
     "portfolio": (MATURITY,),
+    "opportunities": (OPPORTUNITIES,),
 }
 AREAS_OF_MODEL = {
     "suppliers.supplier": (SPEND, SUPPLIERS),

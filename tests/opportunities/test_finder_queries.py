@@ -200,3 +200,42 @@ def test_a_pair_found_both_ways_is_listed_once(company):
     assert (pair.first_id, pair.second_id) == (made[0].pk, made[1].pk)
     assert pair.reasons == ("same_amount", "same_reference")
     assert queries.duplicate_pairs(queries.duplicate_lines(company.facilities)) == []
+
+
+def test_findings_and_duplicates_are_recomputed_after_every_change_they_read(company):
+    """Both are kept in the cache (seconds of sorting at millions of lines); a new line, a new
+    rate or a new contract shows at once, and a unit lead never meets the CPO's findings."""
+    hw = company.hardware
+    store([line(hw, supplier(f"Hardware {n}"), company.manufacturing, 1000) for n in range(5)])
+    store([line(company.hardware, supplier("Hardware 9"), company.finance, 9000)])
+    assert queries.findings(company.cpo, [company.it], TODAY, with_contracts=True)[0]
+    [before] = by_kind(
+        queries.findings(company.cpo, [company.it], TODAY, with_contracts=True)[0],
+        "fragmentation",
+    )
+    lead_found, _ = queries.findings(company.unit_lead, [company.it], TODAY, with_contracts=False)
+    assert all(Decimal("9000") not in {e.spend for e in f.evidence} for f in lead_found)
+
+    BenchmarkRate.objects.update_or_create(
+        opportunity="fragmentation",
+        defaults={"low": Decimal("0.02"), "high": Decimal("0.03"), "source": "Our tenders"},
+    )
+    [rated] = by_kind(
+        queries.findings(company.cpo, [company.it], TODAY, with_contracts=True)[0],
+        "fragmentation",
+    )
+    assert rated.saving_low < before.saving_low
+
+    store([line(hw, supplier("Hardware 10"), company.manufacturing, 1000)])
+    [grown] = by_kind(
+        queries.findings(company.cpo, [company.it], TODAY, with_contracts=True)[0],
+        "fragmentation",
+    )
+    assert grown.addressable == rated.addressable + 1000
+
+    acme = supplier("Acme")
+    assert queries.duplicate_pairs(queries.duplicate_lines()) == []
+    store(
+        [line(hw, acme, company.manufacturing, "500.00"), line(hw, acme, company.finance, "500.00")]
+    )
+    assert len(queries.duplicate_pairs(queries.duplicate_lines())) == 1
