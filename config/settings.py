@@ -179,7 +179,11 @@ DATABASES = {"default": default_database}
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
 if DATABASE_REPLICA_URL:
     try:
-        replica_database = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+        # A kept connection is checked before each request uses it, so a replica that went
+        # away is noticed and its readers sent to the primary (workbench/db_router.py).
+        replica_database = dj_database_url.parse(
+            DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+        )
     except ValueError as error:
         raise ImproperlyConfigured(
             f"DATABASE_REPLICA_URL is not a usable database URL: {error}"

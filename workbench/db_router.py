@@ -12,7 +12,11 @@ not be shown the page from before: a request that wrote leaves a cookie holding 
 log position after the write (pg_current_wal_insert_lsn()), and the next requests of that
 browser read the primary until the replica has replayed that far (pg_last_wal_replay_lsn()),
 usually by the very next click. That is the whole of "read your own writes": PostgreSQL's own
-positions, no guessed delay."""
+positions, no guessed delay.
+
+A replica that does not answer (stopped, rebuilt, its machine gone) costs readers nothing but
+speed: the request reads the primary, and this process asks the replica again only after
+REPLICA_RETRY_SECONDS, so a dead replica is not knocked on by every request."""
 
 import contextvars
 import re
@@ -29,11 +33,14 @@ STAMP_COOKIE = "workbench_read_primary"
 STAMP_MAX_AGE = 60 * 60
 # Without a log position to wait for (the primary would not tell), this long after a write.
 UNKNOWN_POSITION_SECONDS = 10
+# How long a process reads only the primary after the replica failed to answer.
+REPLICA_RETRY_SECONDS = 30
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 LSN = re.compile(r"[0-9A-F]{1,8}/[0-9A-F]{1,8}")
 
 _reads_from_replica = contextvars.ContextVar("reads_from_replica", default=False)
 _wrote = contextvars.ContextVar("wrote", default=False)
+_replica_down_until = 0.0
 
 
 class PrimaryReplicaRouter:
@@ -69,8 +76,10 @@ class ReadYourWritesMiddleware:
 
     def __call__(self, request):
         stamp = request.COOKIES.get(STAMP_COOKIE, "")
-        caught_up = not stamp or replica_has_replayed(stamp)
-        reads = _reads_from_replica.set(request.method in SAFE_METHODS and caught_up)
+        reads_replica = request.method in SAFE_METHODS and replica_answers()
+        if reads_replica and stamp:
+            reads_replica = replica_has_replayed(stamp)
+        reads = _reads_from_replica.set(reads_replica)
         wrote = _wrote.set(False)
         try:
             response = self.get_response(request)
@@ -83,12 +92,29 @@ class ReadYourWritesMiddleware:
                     httponly=True,
                     samesite="Lax",
                 )
-            elif stamp and caught_up:
+            elif stamp and reads_replica:
                 response.delete_cookie(STAMP_COOKIE, samesite="Lax")
         finally:
             _reads_from_replica.reset(reads)
             _wrote.reset(wrote)
         return response
+
+
+def replica_answers() -> bool:
+    """Whether the replica takes queries now: a kept connection passes Django's health check
+    (CONN_HEALTH_CHECKS on the alias), or a new one opens. A failure is remembered for
+    REPLICA_RETRY_SECONDS."""
+    global _replica_down_until
+    if time.monotonic() < _replica_down_until:
+        return False
+    replica = connections[REPLICA]
+    try:
+        replica.close_if_health_check_failed()
+        replica.ensure_connection()
+    except DatabaseError:
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        return False
+    return True
 
 
 def primary_position() -> str:

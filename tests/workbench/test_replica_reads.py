@@ -2,7 +2,8 @@
 replica as throwaway clusters, the app served by gunicorn with DATABASE_URL and
 DATABASE_REPLICA_URL, and a person in a browser-like session. Pages read from the replica; a
 person who has just saved reads the primary until the replica has replayed their write, so
-they always see it (workbench/db_router.py). PostgreSQL only: a replica is PostgreSQL's."""
+they always see it; a replica that stops answering sends pages to the primary
+(workbench/db_router.py). PostgreSQL only: a replica is PostgreSQL's."""
 
 import http.cookiejar
 import os
@@ -177,8 +178,11 @@ def server(primary_and_replica, tmp_path):
     process.wait(timeout=20)
 
 
-def test_pages_read_the_replica_and_a_person_sees_their_own_write_at_once(server):
+def test_pages_read_the_replica_and_a_person_sees_their_own_write_at_once(
+    server, primary_and_replica
+):
     browser, primary, replica = server
+    replica_cluster = primary_and_replica[1]
     assert replica.execute("SELECT pg_is_in_recovery()").fetchone()[0]
     browser.get("/login/")
     # Logging in writes the session; the page it leads to reads it (from the primary, until
@@ -221,3 +225,8 @@ def test_pages_read_the_replica_and_a_person_sees_their_own_write_at_once(server
         "VALUES ('CHF', '2026-01-01', 0.88)"
     )
     assert fx_rows(browser.get(RATES)) == {"JPY", "USD"}, "read from the paused replica"
+
+    # The replica goes away: pages read the primary instead, and show everything on it.
+    replica_cluster.stop()
+    assert fx_rows(browser.get(RATES)) == {"JPY", "USD", "CHF"}, "read from the primary"
+    assert fx_rows(browser.get(RATES)) == {"JPY", "USD", "CHF"}, "and again, without waiting"
