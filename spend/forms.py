@@ -9,9 +9,9 @@ from spend import kraljic
 from spend.importing.contracts import CONTRACT_FIELDS
 from spend.importing.mapping import FIELDS
 from spend.importing.parsing import DATE_FORMATS, ISO_4217
+from spend.importing.reading import UnreadableFile, check_file_bytes
+from spend.importing.storing import import_limits
 from spend.models import ColumnMapping, KraljicAssessment
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -36,8 +36,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 200 MB: split it by month.")
+        try:  # the import's own limit (IMPORT_MAX_FILE_BYTES): a CSV file streams
+            check_file_bytes(upload.size, import_limits())
+        except UnreadableFile as refusal:
+            raise forms.ValidationError(str(refusal)) from None
         return upload
 
 

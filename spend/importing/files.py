@@ -6,12 +6,13 @@ run by a worker on another: on one machine the storage is the local folder IMPOR
 several it is whatever shared storage STORAGES["imports"] names (S3 through django-storages,
 a network folder, ...), set with IMPORTS_STORAGE and IMPORTS_STORAGE_OPTIONS."""
 
+import contextlib
 import os
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, storages
 
 from spend.importing.reading import UnreadableFile
@@ -38,25 +39,44 @@ def imports_storage():
     return storages[STORAGE_ALIAS]
 
 
-def upload_keep(data: bytes, digest: str, file_name: str) -> str:
-    """Keep an upload's bytes and return the name it is kept under. Named after its content's
-    hash (and the file's own suffix, which says how to read it), so the same file uploaded
-    twice is kept once."""
+def upload_keep(upload: bytes | File, digest: str, file_name: str) -> str:
+    """Keep an upload (its bytes, or a file: the storage copies it in chunks, so a gigabyte
+    upload is never held in memory) and return the name it is kept under. Named after its
+    content's hash (and the file's own suffix, which says how to read it), so the same file
+    uploaded twice is kept once."""
     name = f"{digest}{PurePath(file_name).suffix.lower()[:10]}"
     storage = imports_storage()
     if not storage.exists(name):
+        content = ContentFile(upload) if isinstance(upload, bytes) else upload
         # A storage may pick another name when it thinks this one is taken: keep what it says.
-        name = storage.save(name, ContentFile(data))
+        name = storage.save(name, content)
     return name
 
 
 def upload_read(name: str) -> bytes:
-    """The bytes kept under `name`; UnreadableFile when they are gone (removed from the
-    storage, or kept on a machine's own disk that this one cannot see)."""
+    """The bytes kept under `name` (a workbook, or the head of a CSV file, is read whole);
+    UnreadableFile when they are gone (removed from the storage, or kept on a machine's own
+    disk that this one cannot see)."""
+    with upload_open(name) as kept:
+        return kept.read()
+
+
+@contextlib.contextmanager
+def upload_open(name: str):
+    """The kept file, open for reading in binary: what a streamed import reads block by
+    block. UnreadableFile when it is gone."""
     try:
-        with imports_storage().open(name, "rb") as kept:
-            return kept.read()
+        kept = imports_storage().open(name, "rb")
     except (FileNotFoundError, SuspiciousFileOperation):
+        raise UnreadableFile(FILE_GONE) from None
+    with kept:
+        yield kept
+
+
+def upload_size(name: str) -> int:
+    try:
+        return imports_storage().size(name)
+    except (FileNotFoundError, SuspiciousFileOperation, OSError):
         raise UnreadableFile(FILE_GONE) from None
 
 

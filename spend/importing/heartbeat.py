@@ -41,18 +41,43 @@ def heartbeat_interval() -> float:
     return getattr(settings, "IMPORT_HEARTBEAT_SECONDS", default)
 
 
+class Pulse:
+    """What the heartbeat carries besides the sign of life: how many rows are done, set by a
+    step whose own writes nobody sees until it commits (the storing transaction), so that
+    the progress bar keeps moving through it."""
+
+    rows_done: int | None = None
+
+
+# How often the heartbeat looks whether there is progress to report.
+PROGRESS_SECONDS = 1.0
+
+
 @contextlib.contextmanager
 def beating(job_id: int):
     """While the block runs, a thread marks the job alive every `heartbeat_interval()` on a
-    database connection of its own, whatever the block is doing. When the process dies the
-    thread dies with it: that silence is what the sweep looks for."""
+    database connection of its own, whatever the block is doing, and reports the progress
+    the block sets on the Pulse it is given. When the process dies the thread dies with it:
+    that silence is what the sweep looks for."""
     stop = threading.Event()
+    pulse = Pulse()
 
     def beat():
+        interval = heartbeat_interval()
+        tick = min(interval, PROGRESS_SECONDS)
+        waited, reported = 0.0, None
         try:
-            while not stop.wait(heartbeat_interval()):
+            while not stop.wait(tick):
+                waited += tick
+                progress = pulse.rows_done
+                if waited < interval and progress == reported:
+                    continue
+                fields = {"heartbeat_at": timezone.now()}
+                if progress is not None and progress != reported:
+                    fields["rows_done"] = progress
                 try:
-                    ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+                    ImportJob.objects.filter(pk=job_id).update(**fields)
+                    waited, reported = 0.0, progress
                 except DatabaseError:
                     # SQLite lets no one write while the lines are being stored; the next
                     # beat tries again, and the timeout allows for a few missed ones.
@@ -63,7 +88,7 @@ def beating(job_id: int):
     thread = threading.Thread(target=beat, name=f"import-{job_id}-heartbeat", daemon=True)
     thread.start()
     try:
-        yield
+        yield pulse
     finally:
         stop.set()
         thread.join()

@@ -125,3 +125,46 @@ def summary_rows(lines: pa.Table) -> pa.Table:
         },
         schema=SUMMARY_ROW,
     )
+
+
+SUMMARY_KEYS = ["month", "category_id", "business_unit_id", "supplier_id"]
+
+
+def merged_summary(*parts: pa.Table) -> pa.Table:
+    """Summary rows (SUMMARY_ROW) of pieces of one batch summed into one row per month,
+    category, business unit and supplier, as `summary_rows` gives for the lines all at once.
+    As many rows as such combinations, however many lines: a streamed import keeps this and
+    not its lines."""
+    table = pa.concat_tables(parts)
+    if not table.num_rows:
+        return SUMMARY_ROW.empty_table()
+    grouped = table.group_by(SUMMARY_KEYS).aggregate([("spend", "sum"), ("lines", "sum")])
+    return pa.table(
+        {
+            **{name: grouped[name] for name in SUMMARY_KEYS},
+            "spend": pc.cast(grouped["spend_sum"], pa.decimal128(18, 2)),
+            "lines": grouped["lines_sum"],
+        },
+        schema=SUMMARY_ROW,
+    )
+
+
+class SummarySoFar:
+    """The summary rows of a batch stored a piece at a time: each piece's rows are kept, and
+    summed with the rest (`merged_summary`) only once they outnumber what is summed already,
+    so that the pieces of a long file are not summed again and again, and what is kept stays
+    within about twice the batch's combinations of month, category, unit and supplier."""
+
+    def __init__(self):
+        self.merged = SUMMARY_ROW.empty_table()
+        self.pieces, self.waiting = [], 0
+
+    def add(self, rows: pa.Table):
+        self.pieces.append(rows)
+        self.waiting += rows.num_rows
+        if self.waiting > max(self.merged.num_rows, 100_000):
+            self.merged = merged_summary(self.merged, *self.pieces)
+            self.pieces, self.waiting = [], 0
+
+    def rows(self) -> pa.Table:
+        return merged_summary(self.merged, *self.pieces)

@@ -1,14 +1,16 @@
 """Running an import job against the database.
 
-Two phases. First every row is checked (the pure functions of this package): a CSV file whose
-rows are all plain and right is checked a column at a time with Arrow (`columnar`); any other
-file row by row in chunks (`validation`), which says what is wrong where, progress saved per
-chunk. Then, only if nothing is wrong or the person chose to store the valid rows, one
-transaction: the batch, the new business units and suppliers, the lines with their ids and
-categories worked out in Arrow (`lines`), and the batch's rows of the spend summary (`writing`:
-on PostgreSQL the lines go by COPY into a table of their own that becomes the batch's
-partition, on SQLite they are inserted in batches). Either every line of the file is stored or
-none is."""
+Two passes over the file, neither holding it whole. First every row is checked (the pure
+functions of this package): a CSV file is read a block of whole rows at a time (`streaming`),
+each block whose rows are all plain and right checked a column at a time with Arrow
+(`columnar`), any other block, and a workbook, row by row in chunks (`validation`), which says
+what is wrong where; progress saved per block. The clean lines wait on the worker's disk, and
+only the distinct suppliers and units are kept in memory. Then, only if nothing is wrong or
+the person chose to store the valid rows, one transaction: the batch, the new business units
+and suppliers, the lines read back a piece at a time with their ids and categories worked out
+in Arrow (`lines`), and the batch's rows of the spend summary (`writing`: on PostgreSQL the
+lines go by one COPY into a table of their own that becomes the batch's partition, on SQLite
+they are inserted in batches). Either every line of the file is stored or none is."""
 
 import contextlib
 import csv
@@ -19,10 +21,12 @@ import itertools
 import logging
 import re
 import time
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
-import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -34,7 +38,7 @@ from spend.importing.columnar import (
     CHECKED_LINE,
     CheckedLines,
     NeedsRowCheck,
-    check_columns,
+    check_block,
     lines_from_tuples,
 )
 from spend.importing.contracts import (
@@ -44,11 +48,29 @@ from spend.importing.contracts import (
     looks_like_contracts,
     propose_contract_mapping,
 )
-from spend.importing.files import upload_keep, upload_read
-from spend.importing.heartbeat import STORING_MESSAGE, beating
-from spend.importing.lines import Rules, stored_lines, summary_rows
+from spend.importing.files import upload_keep, upload_open, upload_read, upload_size
+from spend.importing.heartbeat import STORING_MESSAGE, Pulse, beating
+from spend.importing.lines import Rules, SummarySoFar, stored_lines, summary_rows
 from spend.importing.mapping import PROFILE_ROWS, MappingSpec, mapping_problems, propose_mapping
-from spend.importing.reading import Limits, UnreadableFile, content_kind, read_table, visible
+from spend.importing.reading import (
+    Limits,
+    UnreadableFile,
+    check_csv_rows,
+    check_file_bytes,
+    clean_rows,
+    content_kind,
+    read_csv_file,
+    read_table,
+    visible,
+)
+from spend.importing.streaming import (
+    BLOCK_BYTES,
+    CsvBlocks,
+    SpilledLines,
+    UnsureRowEnds,
+    csv_rows,
+    file_encoding,
+)
 from spend.importing.validation import (
     LINE_COLUMNS,
     NOTE_ROW,
@@ -62,7 +84,7 @@ from spend.importing.validation import (
     shown_value,
     validate_rows,
 )
-from spend.importing.writing import timed, write_batch_lines, write_rows
+from spend.importing.writing import BatchLines, timed, write_rows
 from spend.models import (
     ClassificationRule,
     ColumnMapping,
@@ -93,6 +115,30 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# What is read of a kept CSV file to show its first rows and propose a mapping from them
+# (PROFILE_ROWS of a typical export): the file itself may be a gigabyte.
+HEAD_BYTES = 16 * 1024 * 1024
+
+
+def _hash_and_head(upload: File) -> tuple[str, bytes]:
+    """The upload's SHA-256 and its first HEAD_BYTES, read in chunks."""
+    digest, head = hashlib.sha256(), bytearray()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        if len(head) < HEAD_BYTES:
+            head += chunk[: HEAD_BYTES - len(head)]
+    return digest.hexdigest(), bytes(head)
+
+
+def head_table(head: bytes, size: int, file_name: str, limits: Limits):
+    """The header and first rows of a CSV file of `size` bytes from its head: a row the head
+    cuts in two is left out."""
+    check_file_bytes(size, limits)
+    if size > len(head) and (cut := head.rfind(b"\n")) > 0:
+        head = head[: cut + 1]
+    return read_table(head, file_name, limits=limits)
+
+
 def earlier_batch(digest: str):
     return ImportBatch.objects.filter(content_hash=digest).select_related("job").first()
 
@@ -104,23 +150,34 @@ def import_limits() -> Limits:
         file_bytes=getattr(settings, "IMPORT_MAX_FILE_BYTES", defaults.file_bytes),
         unpacked_bytes=getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", defaults.unpacked_bytes),
         rows=getattr(settings, "IMPORT_MAX_ROWS", defaults.rows),
+        csv_rows=getattr(settings, "IMPORT_MAX_CSV_ROWS", defaults.csv_rows),
     )
 
 
 NO_LINES = "The file has a header but no lines: nothing to import."
 
 
-def save_upload(data: bytes, file_name: str, user, kind: str = "") -> ImportJob:
-    """Keep the uploaded bytes in the imports storage (spend.importing.files) and open a job
-    waiting for its mapping. Refuses an unreadable file, one larger than an import takes, one
-    with a header and no lines, or one already imported, before anything is kept."""
-    table = read_table(data, file_name, limits=import_limits())
+def save_upload(upload: bytes | File, file_name: str, user, kind: str = "") -> ImportJob:
+    """Keep an upload (its bytes, or a file such as request.FILES gives, read in chunks so
+    that a gigabyte CSV file is never held in memory) in the imports storage
+    (spend.importing.files) and open a job waiting for its mapping. Refuses an unreadable
+    file, one larger than an import takes, one with a header and no lines, or one already
+    imported, before anything is kept."""
+    upload = ContentFile(upload) if isinstance(upload, bytes) else upload
+    limits = import_limits()
+    digest, head = _hash_and_head(upload)
+    if content_kind(head, file_name) == "xlsx":
+        # A workbook is read whole (its size capped first): its rows are counted in its XML.
+        check_file_bytes(upload.size, limits, workbook=True)
+        upload.seek(0)
+        table = read_table(upload.read(), file_name, limits=limits)
+    else:
+        table = head_table(head, upload.size, file_name, limits)
     if next(table.rows, None) is None:
         raise ImportRefused(NO_LINES)
-    digest = content_hash(data)
     if batch := earlier_batch(digest):
         raise ImportRefused(duplicate_message(batch))
-    stored_name = upload_keep(data, digest, file_name)
+    stored_name = upload_keep(upload, digest, file_name)
     if not kind:
         kind = CONTRACTS if looks_like_contracts(table.headers) else ColumnMapping.SPEND_LINES
     return ImportJob.objects.create(
@@ -144,15 +201,22 @@ def duplicate_message(batch: ImportBatch) -> str:
 
 
 def job_table(job: ImportJob, sheet: str = ""):
-    """The job's file as a table: for a workbook, `sheet` or else the sheet chosen."""
-    # Its rows were counted when it was uploaded; the cheap checks of its size stay.
-    return read_table(
-        upload_read(job.stored_path),
-        job.file_name,
-        sheet or job.sheet or None,
-        limits=import_limits(),
-        count_rows=False,
-    )
+    """The job's file as a table: for a workbook, `sheet` or else the sheet chosen; of a CSV
+    file, the rows of its head (HEAD_BYTES), which is what the mapping pages show and propose
+    from."""
+    limits = import_limits()
+    with upload_open(job.stored_path) as kept:
+        head = kept.read(HEAD_BYTES)
+        if content_kind(head, job.file_name) == "csv":
+            return head_table(head, upload_size(job.stored_path), job.file_name, limits)
+        # Its rows were counted when it was uploaded; the cheap checks of its size stay.
+        return read_table(
+            head + kept.read(),
+            job.file_name,
+            sheet or job.sheet or None,
+            limits=limits,
+            count_rows=False,
+        )
 
 
 def choose_sheet(job: ImportJob, sheet: str):
@@ -291,13 +355,16 @@ def run_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("mapping", "created_by").get(pk=job_id)
     seconds = {}
     try:
-        with beating(job.pk):
+        with beating(job.pk) as pulse, contextlib.ExitStack() as scratch:
             store = _store_contracts if job.kind == CONTRACTS else _store
             with timed(seconds, "check"), _no_cycle_collection():
-                checked = _check(job)
+                checked = _check(job, scratch)
             if job.status == ImportJob.RUNNING:
-                _progress(job, message=STORING_MESSAGE)
-                store(job, checked, seconds)
+                if job.kind == CONTRACTS:
+                    _progress(job, message=STORING_MESSAGE)
+                    store(job, checked, seconds)
+                else:
+                    store(job, checked, seconds, pulse)
     except (UnreadableFile, ImportRefused) as refusal:
         _finish(job, ImportJob.REJECTED, str(refusal))
     except Exception as error:  # the job page must say it failed, whatever the cause
@@ -343,55 +410,155 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _check(job: ImportJob) -> CheckedLines:
-    data = upload_read(job.stored_path)
+@dataclass
+class CheckedFile:
+    """What the check of a spend file hands to the store: its clean lines, kept on the
+    worker's disk (`streaming.SpilledLines`), and the spelling each supplier and unit key
+    first has in the file."""
+
+    lines: SpilledLines
+    suppliers: dict = dataclass_field(default_factory=dict)
+    unit_names: dict = dataclass_field(default_factory=dict)
+
+
+def _check(job: ImportJob, scratch: contextlib.ExitStack):
     if batch := earlier_batch(job.content_hash):
         raise ImportRefused(duplicate_message(batch))
-    table = read_table(data, job.file_name, job.sheet or None, limits=import_limits())
     if job.mapping is None:
         raise ImportRefused("Confirm the column mapping first.")
-    if job.kind == CONTRACTS:
-        return _check_contracts(job, table)
+    with upload_open(job.stored_path) as kept:
+        kind = content_kind(kept.read(4096), job.file_name)
+    if job.kind == CONTRACTS or kind == "xlsx":
+        # A register of contracts is short, and a workbook is capped at Excel's rows: read
+        # whole, as their rows are checked one after another.
+        table = read_table(
+            upload_read(job.stored_path), job.file_name, job.sheet or None, import_limits()
+        )
+        if job.kind == CONTRACTS:
+            return _check_contracts(job, table)
     spec = spec_of(job.mapping, job.create_missing_units)
-    if problems := mapping_problems(table.headers, spec):
-        raise ImportRefused(" ".join(problems))
     reference = load_reference(job.mapping.category_values)
-    _progress(job, rows_total=table.estimated_rows)
-    if content_kind(data, job.file_name) == "csv":
+    tally = _Tally(job, scratch.enter_context(SpilledLines(CHECKED_LINE)))
+    if kind == "xlsx":
+        _refuse_mapping_problems(table.headers, spec)
+        tally.begin(table.headers)
+        _progress(job, rows_total=table.estimated_rows)
+        _check_rows(tally, table.rows, column_indexes(table.headers, spec), spec, reference)
+    else:
+        _check_csv(job, tally, spec, reference)
+    return tally.finish()
+
+
+def _refuse_mapping_problems(headers: list[str], spec: MappingSpec):
+    if problems := mapping_problems(headers, spec):
+        raise ImportRefused(" ".join(problems))
+
+
+def _check_csv(job: ImportJob, tally: "_Tally", spec: MappingSpec, reference: Reference):
+    """Every row of a kept CSV file checked a block at a time (`streaming`): a block whose
+    rows are all plain and right a column at a time (`columnar`), any other block row by
+    row. A file whose row ends only the csv reader can find is read row by row throughout."""
+    limits = import_limits()
+    size = upload_size(job.stored_path)
+    check_file_bytes(size, limits)  # kept before the limit was lowered
+    with upload_open(job.stored_path) as kept:
+        encoding = file_encoding(kept)
         try:
-            checked = check_columns(data, table.headers, spec, reference)
-        except NeedsRowCheck as reason:
-            logger.info("Import job %s is checked row by row: %s", job.pk, reason)
-        else:
-            rows = checked.lines.num_rows
-            job.summary = {
-                "rows_read": rows,
-                "total_rows_skipped": 0,
-                "suppliers_in_file": len(checked.suppliers),
-            }
-            _progress(job, rows_total=rows, rows_done=rows, errors=[], error_count=0)
-            return checked
-    return _check_row_by_row(job, table, spec, reference)
+            blocks = CsvBlocks(kept, encoding, getattr(settings, "IMPORT_BLOCK_BYTES", BLOCK_BYTES))
+            _refuse_mapping_problems(blocks.headers, spec)
+            tally.begin(blocks.headers)
+            indexes = column_indexes(blocks.headers, spec)
+            for block in blocks:
+                try:
+                    tally.add_lines(
+                        check_block(block.text, blocks.headers, blocks.delimiter, spec, reference)
+                    )
+                except NeedsRowCheck as reason:
+                    logger.info(
+                        "Import job %s: rows from line %s are checked one by one: %s",
+                        job.pk,
+                        block.first_line,
+                        reason,
+                    )
+                    rows = clean_rows(csv_rows(block, blocks.delimiter), blocks.headers)
+                    _check_rows(tally, rows, indexes, spec, reference, report=False)
+                check_csv_rows(tally.rows_seen, limits)
+                share_read = blocks.bytes_read / max(size, 1)
+                estimate = round(tally.rows_seen / share_read) if share_read else 0
+                _progress(job, rows_done=tally.rows_seen, rows_total=max(estimate, tally.rows_seen))
+        except UnsureRowEnds:
+            logger.info("Import job %s is read row by row: a quote inside a cell", job.pk)
+            kept.seek(0)
+            table = read_csv_file(kept.file if hasattr(kept, "file") else kept, encoding, 0)
+            tally.begin(table.headers)
+            _progress(job, rows_total=tally.estimate_rows(size))
+            _check_rows(
+                tally,
+                table.rows,
+                column_indexes(table.headers, spec),
+                spec,
+                reference,
+                limits=limits,
+            )
 
 
-def _check_row_by_row(job: ImportJob, table, spec, reference) -> CheckedLines:
-    indexes = column_indexes(table.headers, spec)
-    errors, error_count, rows_seen, skipped = [], 0, 0, {}
-    rejected = io.StringIO()
-    rejected_writer = csv.writer(rejected)
-    rejected_writer.writerow(["Row", *table.headers, "What is wrong"])
-    suppliers, unit_names, parts = {}, {}, []
-    rows = iter(table.rows)
+def _check_rows(tally, rows, indexes, spec, reference, report=True, limits=None):
+    """Rows checked one by one (`validation.validate_rows`), CHECK_ROWS_AT_ONCE at a time;
+    `report`: the progress is saved after each."""
+    rows = iter(rows)
     while chunk := list(itertools.islice(rows, CHECK_ROWS_AT_ONCE)):
-        rows_seen += len(chunk)
-        checked = validate_rows(chunk, indexes, spec, reference)
+        tally.add_rows(len(chunk), validate_rows(chunk, indexes, spec, reference))
+        if limits:
+            check_csv_rows(tally.rows_seen, limits)
+        if report:
+            _progress(tally.job, rows_done=tally.rows_seen)
+
+
+class _Tally:
+    """What the check of a spend file has found so far: its clean lines (on disk), the
+    suppliers and units they name, the rows skipped and the problems, with the rejected rows
+    as CSV to download."""
+
+    def __init__(self, job: ImportJob, lines: SpilledLines):
+        self.job, self.lines = job, lines
+        self.headers = []
+        self.begin([])
+
+    def begin(self, headers: list[str]):
+        """From the start of the file (again, when it is read another way)."""
+        self.lines.clear()
+        self.headers = headers
+        self.errors, self.error_count, self.rows_seen, self.skipped = [], 0, 0, {}
+        self.suppliers, self.unit_names = {}, {}
+        self.rejected = io.StringIO()
+        self.rejected_writer = csv.writer(self.rejected)
+        self.rejected_writer.writerow(["Row", *headers, "What is wrong"])
+
+    def estimate_rows(self, size: int) -> int:
+        return max(size // 100, 1)  # a typical export line is about a hundred bytes
+
+    def _names(self, suppliers: dict, unit_names: dict):
+        for supplier_key, name in suppliers.items():
+            self.suppliers.setdefault(supplier_key, name)
+        for unit_key, name in unit_names.items():
+            self.unit_names.setdefault(unit_key, name)
+
+    def add_lines(self, checked: CheckedLines):
+        """A block whose every row is clean (`columnar.check_block`)."""
+        self.rows_seen += checked.lines.num_rows
+        self.lines.add(checked.lines)
+        self._names(checked.suppliers, checked.unit_names)
+
+    def add_rows(self, count: int, checked):
+        """Rows checked one by one (`validation.CheckedRows`)."""
+        self.rows_seen += count
         for number, cells, result in checked.others:
             if result.skipped:
-                skipped[result.skipped] = skipped.get(result.skipped, 0) + 1
+                self.skipped[result.skipped] = self.skipped.get(result.skipped, 0) + 1
                 continue
-            error_count += len(result.errors)
-            if len(errors) < ERRORS_KEPT:
-                errors.extend(
+            self.error_count += len(result.errors)
+            if len(self.errors) < ERRORS_KEPT:
+                self.errors.extend(
                     {
                         "row": e.row,
                         "column": e.column,
@@ -402,39 +569,40 @@ def _check_row_by_row(job: ImportJob, table, spec, reference) -> CheckedLines:
                 )
             # Kept as text PostgreSQL can store, to be corrected and uploaded again.
             problems = "; ".join(e.problem for e in result.errors)
-            rejected_writer.writerow([number, *map(visible, cells), problems])
-        parts.append(lines_from_tuples(checked.lines, LINE_COLUMNS))
-        for supplier_key, name in checked.suppliers.items():
-            suppliers.setdefault(supplier_key, name)
-        for unit_key, name in checked.unit_names.items():
-            unit_names.setdefault(unit_key, name)
-        _progress(job, rows_done=rows_seen)
-    job.summary = {
-        "rows_read": rows_seen,
-        "total_rows_skipped": skipped.get(TOTAL_ROW, 0),
-        "note_rows_skipped": skipped.get(NOTE_ROW, 0),
-        "suppliers_in_file": len(suppliers),
-    }
-    _progress(
-        job,
-        rows_total=rows_seen,
-        rows_done=rows_seen,
-        errors=errors,
-        error_count=error_count,
-        rejected_rows=rejected.getvalue() if error_count else "",
-    )
-    if rows_seen - sum(skipped.values()) == 0:
-        raise ImportRefused(NO_LINES)
-    if error_count and not job.store_valid_rows:
-        _finish(
+            self.rejected_writer.writerow([number, *map(visible, cells), problems])
+        self.lines.add(lines_from_tuples(checked.lines, LINE_COLUMNS))
+        self._names(checked.suppliers, checked.unit_names)
+
+    def finish(self) -> CheckedFile:
+        """The job's figures and problems saved; the job refused when the file has no lines,
+        or has problems and the person did not choose to store the valid rows."""
+        job = self.job
+        job.summary = {
+            "rows_read": self.rows_seen,
+            "total_rows_skipped": self.skipped.get(TOTAL_ROW, 0),
+            "note_rows_skipped": self.skipped.get(NOTE_ROW, 0),
+            "suppliers_in_file": len(self.suppliers),
+        }
+        _progress(
             job,
-            ImportJob.REJECTED,
-            f"{error_count} problem(s) in the file, so nothing was stored. Correct the file and "
-            "upload it again, or store the valid rows and keep the rejected ones for download.",
-            summary=job.summary,
+            rows_total=self.rows_seen,
+            rows_done=self.rows_seen,
+            errors=self.errors,
+            error_count=self.error_count,
+            rejected_rows=self.rejected.getvalue() if self.error_count else "",
         )
-    lines = pa.concat_tables(parts) if parts else CHECKED_LINE.empty_table()
-    return CheckedLines(lines, suppliers, unit_names)
+        if self.rows_seen - sum(self.skipped.values()) == 0:
+            raise ImportRefused(NO_LINES)
+        if self.error_count and not job.store_valid_rows:
+            _finish(
+                job,
+                ImportJob.REJECTED,
+                f"{self.error_count} problem(s) in the file, so nothing was stored. Correct the "
+                "file and upload it again, or store the valid rows and keep the rejected ones "
+                "for download.",
+                summary=job.summary,
+            )
+        return CheckedFile(self.lines, self.suppliers, self.unit_names)
 
 
 CONTRACTS = "contracts"  # ImportJob.kind of a contracts register
@@ -657,13 +825,28 @@ def _one_import_stores_at_a_time():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [STORING_LOCK])
 
 
-def _store(job: ImportJob, checked: CheckedLines, seconds: dict):
-    """Store the checked lines and their summary rows in one transaction."""
+# The lines are stored in pieces this long: each is put in category order and written, so
+# that the memory the store takes does not grow with the file (half a million lines take
+# about 150 MB as they are written).
+STORE_ROWS_AT_ONCE = 500_000
+
+
+def _store(job: ImportJob, checked: CheckedFile, seconds: dict, pulse: Pulse):
+    """Store the checked lines and their summary rows in one transaction, a piece at a time
+    (the progress bar counts the lines stored, carried by the heartbeat: the transaction's
+    own writes are seen by nobody until it commits)."""
+    rows = checked.lines.rows
+    job.summary["storing"] = True
+    _progress(job, message=STORING_MESSAGE, rows_done=0, rows_total=rows, summary=job.summary)
+    pulse.rows_done = 0
     try:
         with transaction.atomic():
             _one_import_stores_at_a_time()
             batch = ImportBatch.objects.create(
-                source=job.file_name[:200], content_hash=job.content_hash, created_by=job.created_by
+                source=job.file_name[:200],
+                content_hash=job.content_hash,
+                created_by=job.created_by,
+                line_count=rows,
             )
             unit_ids, units_created, unit_ids_created = _resolve_units(
                 list(checked.unit_names), checked.unit_names
@@ -673,14 +856,28 @@ def _store(job: ImportJob, checked: CheckedLines, seconds: dict):
                 batch=batch,
                 source=job.mapping.name if job.mapping else job.file_name,
             )
-            lines = stored_lines(checked.lines, supplier_ids, unit_ids, load_rules(), batch.pk)
-            batch.line_count = lines.num_rows
-            batch.save(update_fields=["line_count"])
-            # In the same transaction: the cube's summary never shows half an import. Before
-            # the lines, so that attaching their partition is the last step before the commit.
-            with timed(seconds, "summary"):
-                write_rows(SpendSummary._meta.db_table, summary_rows(lines))
-            write_batch_lines(batch, lines, seconds)
+            rules = load_rules()
+            summary, unclassified, unassigned = SummarySoFar(), 0, 0
+            unassigned_id = unit_ids.get(key(UNASSIGNED_UNIT))
+            store_rows = getattr(settings, "IMPORT_STORE_ROWS", STORE_ROWS_AT_ONCE)
+            with BatchLines(batch, seconds) as writer:
+                for piece in checked.lines.tables(store_rows):
+                    lines = stored_lines(piece, supplier_ids, unit_ids, rules, batch.pk)
+                    writer.write(lines)  # PostgreSQL stores it while the summary is added up
+                    with timed(seconds, "summary"):
+                        summary.add(summary_rows(lines))
+                    unclassified += lines["category_id"].null_count
+                    if unassigned_id is not None:
+                        is_unassigned = pc.equal(lines["business_unit_id"], unassigned_id)
+                        unassigned += pc.sum(is_unassigned).as_py() or 0
+                    pulse.rows_done += lines.num_rows
+                    del lines, piece
+                writer.end()
+                # In the same transaction: the cube's summary never shows half an import.
+                # Before the partition is attached, which is the last step before the commit.
+                with timed(seconds, "summary"):
+                    write_rows(SpendSummary._meta.db_table, summary.rows())
+                writer.attach()
             # Last, so the spend figures' version stays locked for the commit alone.
             figures.bump(figures.SPEND)
             commit_started = time.perf_counter()
@@ -689,24 +886,25 @@ def _store(job: ImportJob, checked: CheckedLines, seconds: dict):
         if batch := earlier_batch(job.content_hash):
             raise ImportRefused(duplicate_message(batch)) from None
         raise
-    stored = lines.num_rows
+    job.summary.pop("storing", None)
     _finish(
         job,
         ImportJob.STORED,
-        f"{stored:,} lines stored"
+        f"{rows:,} lines stored"
         + (
             f"; {job.error_count} rejected row problem(s) kept for download"
             if job.error_count
             else ""
         ),
         batch=batch,
-        lines_stored=stored,
+        rows_done=rows,
+        lines_stored=rows,
         summary={
             **job.summary,
             "units_created": units_created,
             "suppliers": supplier_counts,
-            "unclassified_lines": lines["category_id"].null_count,
-            "unassigned": _unassigned(lines, unit_ids),
+            "unclassified_lines": unclassified,
+            "unassigned": _unassigned(unassigned, unit_ids),
             # What the batch brought into the workbench besides its lines: undoing it removes
             # them too, unless something else uses them by then.
             "created": {**created, "units": unit_ids_created},
@@ -714,12 +912,11 @@ def _store(job: ImportJob, checked: CheckedLines, seconds: dict):
     )
 
 
-def _unassigned(lines: pa.Table, unit_ids: dict) -> dict:
+def _unassigned(count: int, unit_ids: dict) -> dict:
     """How many lines named no business unit and went to the Unassigned unit, and its code."""
     unit_id = unit_ids.get(key(UNASSIGNED_UNIT))
     if unit_id is None:
         return {}
-    count = pc.sum(pc.equal(lines["business_unit_id"], unit_id)).as_py() or 0
     code = BusinessUnit.objects.filter(pk=unit_id).values_list("code", flat=True).first()
     return {"lines": count, "unit": code}
 

@@ -136,8 +136,9 @@ def import_list(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            # The uploaded file itself, read in chunks: a gigabyte export is never held whole.
             job = save_upload(
-                upload.read(), Path(upload.name).name, request.user, form.cleaned_data["kind"]
+                upload, Path(upload.name).name, request.user, form.cleaned_data["kind"]
             )
         except (UnreadableFile, ImportRefused) as refusal:
             form.add_error("file", str(refusal))

@@ -4,6 +4,7 @@ now. Exits 0 when the lines are stored, non-zero with the problems otherwise."""
 from dataclasses import replace
 from pathlib import Path
 
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from spend.importing.contracts import contract_mapping_problems
@@ -48,7 +49,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file at {path}")
         try:
-            job = save_upload(path.read_bytes(), path.name, None)
+            with path.open("rb") as handle:  # read in chunks: the file may be a gigabyte
+                job = save_upload(File(handle), path.name, None)
         except (UnreadableFile, ImportRefused) as refusal:
             raise CommandError(str(refusal)) from None
         job.mapping = self._mapping(job, options)
