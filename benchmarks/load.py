@@ -10,6 +10,12 @@ in through the login form (CSRF token and all) as a browser does, using only the
 library's urllib: gunicorn's sync workers close every connection after its response, so a
 client with keep-alive (requests, httpx) would measure the same, and locust would bring gevent
 and a web UI into the dependencies for what thirty lines do here.
+
+Where the time goes: each phase also reads, from /proc (Linux), the CPU the load's own threads
+(the client), the gunicorn processes and the PostgreSQL processes spent, per request, so a
+figure limited by the client (the bare login page) is told apart from one limited by the app;
+and the logged-in mix is split into each person's first pass through their pages (each
+worker's in-memory cache of figures and charts still cold) and the rest.
 """
 
 import http.cookiejar
@@ -48,10 +54,14 @@ class Phase:
     timings: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     by_page: dict = field(default_factory=dict)
+    first_pass: list = field(default_factory=list)
+    cpu: dict = field(default_factory=dict)  # who -> CPU seconds over the phase
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, milliseconds: float, problem: str = "", path: str = ""):
+    def record(self, milliseconds: float, problem: str = "", path: str = "", first=False):
         with self.lock:
+            if first:
+                self.first_pass.append(milliseconds)
             self.timings.append(milliseconds)
             self.by_page.setdefault(path, []).append(milliseconds)
             if problem:
@@ -98,8 +108,57 @@ class Person:
                 raise RuntimeError(f"{username} could not log in")
 
 
-def run_phase(phase: Phase, people: list, seconds: float):
-    """Every person requests their pages in turn, as fast as answers come, for `seconds`."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _processes() -> dict:
+    """pid -> (parent pid, CPU seconds so far) of every process /proc shows; {} elsewhere."""
+    found = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = entry.read_text()
+        except OSError:  # gone since the listing
+            continue
+        # The command name is in parentheses and may hold spaces: split after it.
+        fields = text[text.rindex(")") + 2 :].split()
+        found[int(entry.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])))
+    return {pid: (parent, ticks / CLOCK_TICKS) for pid, (parent, ticks) in found.items()}
+
+
+def cpu_of(roots: dict) -> dict:
+    """CPU seconds so far of each named process and its children ({"app": pid, ...})."""
+    if not any(roots.values()):
+        return {}
+    processes = _processes()
+    return {
+        name: sum(cpu for pid, (parent, cpu) in processes.items() if root in (pid, parent))
+        for name, root in roots.items()
+        if root
+    }
+
+
+def database_server_pid() -> int | None:
+    """The PostgreSQL server (postmaster) this process's Django connection talks to, when it
+    runs on this machine: the parent of the connection's own backend."""
+    try:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        stat = Path(f"/proc/{backend}/stat").read_text()
+        return int(stat[stat.rindex(")") + 2 :].split()[1])
+    except Exception:  # another machine, or no /proc: the figure is left out
+        return None
+
+
+def run_phase(phase: Phase, people: list, seconds: float, roots: dict | None = None):
+    """Every person requests their pages in turn, as fast as answers come, for `seconds`;
+    `roots` names the server processes whose CPU the phase reads (beside the client's)."""
+    roots = roots or {}
+    cpu_before, client_before = cpu_of(roots), time.process_time()
     deadline = time.monotonic() + seconds
 
     def work(person: Person, paths: list[str]):
@@ -116,15 +175,19 @@ def run_phase(phase: Phase, people: list, seconds: float):
                     problem = f"{path}: sent to the login page"
             except OSError as error:
                 problem = f"{path}: {error}"
-            phase.record((time.perf_counter() - started) * 1000, problem, path)
+            phase.record((time.perf_counter() - started) * 1000, problem, path, index <= len(paths))
 
     threads = [threading.Thread(target=work, args=pair) for pair in people]
-    started = time.monotonic()
+    started = deadline - seconds
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     phase.seconds = time.monotonic() - started
+    phase.cpu = {"client": time.process_time() - client_before}
+    phase.cpu.update(
+        {name: seconds - cpu_before.get(name, 0.0) for name, seconds in cpu_of(roots).items()}
+    )
 
 
 def _free_port() -> int:
@@ -186,15 +249,34 @@ def summary(phase: Phase) -> str:
     )
 
 
+def cpu_summary(phase: Phase) -> str:
+    """CPU per request of the client, the app server and the database, and how many of the
+    machine's cores they kept busy between them."""
+    if not phase.timings or not phase.seconds:
+        return ""
+    parts = [
+        f"{who} {seconds * 1000 / len(phase.timings):.1f} ms" for who, seconds in phase.cpu.items()
+    ]
+    busy = sum(phase.cpu.values()) / phase.seconds
+    return (
+        f"{phase.name}, CPU per request: "
+        + ", ".join(parts)
+        + f"; {busy:.1f} of {os.cpu_count()} cores busy"
+    )
+
+
 def bench_many_at_once(mix: dict, seconds: float, concurrency: int, workers: int, out=print):
     """`mix` maps each person's username to their pages; `concurrency` people are taken from
     it in turn. Returns the number of goals not met."""
     usernames = list(mix)
     with tempfile.TemporaryDirectory() as var_dir:
         server, base = start_server(var_dir, workers)
+        roots = {"app server": server.pid, "database": database_server_pid()}
         try:
             login = Phase("bare login page")
-            run_phase(login, [(Person(base), ["/login/"]) for _ in range(concurrency)], seconds)
+            run_phase(
+                login, [(Person(base), ["/login/"]) for _ in range(concurrency)], seconds, roots
+            )
             people = []
             for index in range(concurrency):
                 username = usernames[index % len(usernames)]
@@ -202,7 +284,7 @@ def bench_many_at_once(mix: dict, seconds: float, concurrency: int, workers: int
                 person.log_in(username)
                 people.append((person, mix[username]))
             mixed = Phase("logged-in mix")
-            run_phase(mixed, people, seconds)
+            run_phase(mixed, people, seconds, roots)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -213,6 +295,16 @@ def bench_many_at_once(mix: dict, seconds: float, concurrency: int, workers: int
     out("  people: " + ", ".join(usernames[i % len(usernames)] for i in range(concurrency)))
     out("  " + summary(login))
     out("  " + summary(mixed))
+    for phase in (login, mixed):
+        if phase.cpu:
+            out("  " + cpu_summary(phase))
+    if mixed.first_pass and len(mixed.timings) > len(mixed.first_pass):
+        later = sorted(mixed.timings)  # every request; the first passes are a small part
+        out(
+            f"  logged-in mix, each person's first pass through their pages (caches cold): "
+            f"{len(mixed.first_pass)} requests, p50 {statistics.median(mixed.first_pass):.0f} ms;"
+            f" all requests p50 {statistics.median(later):.0f} ms"
+        )
     p95 = percentile(mixed.timings, 0.95)
     share = mixed.per_second / login.per_second if login.per_second else 0.0
     out(

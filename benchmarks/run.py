@@ -9,7 +9,9 @@ BENCH_LINES=10000000 for ten million, which takes a while: it is a benchmark, no
    page twice its budget), and how many pages are over.
 3. Many at once (benchmarks/load.py): the production server, BENCH_CONCURRENCY (8) logged-in
    people cycling through their roles' main pages for BENCH_SECONDS (30), and the bare login
-   page in the same run: req/s, p50, p95, errors, and the mix's share of the login throughput.
+   page in the same run: req/s, p50, p95, errors, and the mix's share of the login throughput;
+   the CPU per request of the client, the gunicorn workers and PostgreSQL, and the mix's first
+   pass (each worker's cache still cold) apart.
 4. The CPO home page beside the bare SQL aggregates it needs; the spend cube over different
    filters beside the bare SQL aggregate for the same slices; the portfolio dashboard, the
    radar swap and the board pack workbook.

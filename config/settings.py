@@ -263,7 +263,23 @@ CACHES = {
             "LOCATION": "figures",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
-    )
+    ),
+    # Charts' HTML (workbench.charts.cached_chart), tens of KB each: kept apart, so that a
+    # walk through many cube slices cannot crowd the figures out, and capped lower (about
+    # 1,000 x 20 KB a process without Redis).
+    "charts": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "charts",
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "charts",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    ),
 }
 
 # --- Background work (imports): a database queue, run by `manage.py db_worker` ---------------

@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When, Window
 from django.db.models.functions import Lag
 from django.utils.timezone import localtime
@@ -294,7 +293,7 @@ def findings(
         area |= Q(category__path__startswith=path)
     summary = readable_spend(user, SpendSummary.objects.filter(area))
     compute = lambda: _findings(user, scopes, summary, area, today, with_contracts)  # noqa: E731
-    sql = _rows_sql(summary)
+    sql = figures.scope_of(summary)
     if sql is None:
         return compute()
     return figures.cached(
@@ -304,15 +303,6 @@ def findings(
         key=(tuple(paths), today, with_contracts),
         compute=compute,
     )
-
-
-def _rows_sql(rows) -> str | None:
-    """The SQL that reads `rows`, with the reader's permission filter in it; None when
-    nothing can match (no SQL is written for that)."""
-    try:
-        return str(rows.order_by().query)
-    except EmptyResultSet:
-        return None
 
 
 def _findings(user, scopes, summary, area, today, with_contracts):
@@ -390,7 +380,7 @@ def duplicate_pairs(lines) -> list:
     reference, largest first. Three queries: one sort of the lines per test, then the few
     lines the pairs name, with their names. The sorts take seconds at millions of lines, so
     the pairs are kept in the cache until the spend changes (the reviews are read apart)."""
-    sql = _rows_sql(lines)
+    sql = figures.scope_of(lines)
     if sql is None:
         return []
     return figures.cached(

@@ -31,7 +31,7 @@ from stakeholders.models import BusinessUnit, SurveyRound
 from stakeholders.priorities import combined_weights
 from stakeholders.satisfaction import recommend_group
 from suppliers.models import Contract
-from workbench.charts import figure_html
+from workbench.charts import cached_chart, figure_html
 from workbench.exports import Column
 from workbench.permissions import (
     plan_roles,
@@ -297,14 +297,19 @@ class PlanPage:
 
     def _baseline_chart(self, monthly: list[dict]) -> str:
         currency = settings.BASE_CURRENCY
-        summary, table = spend_charts.monthly_spend_text(monthly, currency)
-        return figure_html(
-            spend_charts.monthly_spend_line(monthly, currency),
-            height=240,
-            name=f"Spend per month of {self.plan.category.name}, the plan's baseline",
-            summary=summary,
-            table=table,
-        )
+        name = f"Spend per month of {self.plan.category.name}, the plan's baseline"
+
+        def build():
+            summary, table = spend_charts.monthly_spend_text(monthly, currency)
+            return figure_html(
+                spend_charts.monthly_spend_line(monthly, currency),
+                height=240,
+                name=name,
+                summary=summary,
+                table=table,
+            )
+
+        return cached_chart("plan-baseline", (name, currency, monthly), build)
 
     def kraljic(self):
         if self.period is None:
@@ -424,14 +429,31 @@ class PlanPage:
 
     def _tradeoff_chart(self, figures) -> str:
         currency = settings.BASE_CURRENCY
-        summary, table = charts.plan_tradeoff_text(figures, currency)
-        return figure_html(
-            charts.plan_tradeoff(figures, currency),
-            height=380,
-            name="Initiatives by financial benefit (across) and value alignment (up)",
-            summary=summary,
-            table=table,
-        )
+
+        def build():
+            summary, table = charts.plan_tradeoff_text(figures, currency)
+            return figure_html(
+                charts.plan_tradeoff(figures, currency),
+                height=380,
+                name="Initiatives by financial benefit (across) and value alignment (up)",
+                summary=summary,
+                table=table,
+            )
+
+        # What plan_tradeoff and its text read of each initiative.
+        drawn = [
+            (
+                f.rank,
+                f.initiative.title,
+                f.initiative.spend_affected,
+                f.benefit,
+                f.alignment,
+                f.score,
+                [(str(c.unit), str(c.driver)) for c in f.conflicts],
+            )
+            for f in figures
+        ]
+        return cached_chart("plan-tradeoff", (currency, drawn), build)
 
     def workflow(self):
         plan = self.plan

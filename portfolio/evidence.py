@@ -20,6 +20,7 @@ from stakeholders import queries as stakeholder_queries
 from stakeholders.models import EngagementEntry, Priority, SurveyResponse, SurveyRound
 from stakeholders.satisfaction import NetPromoterScore
 from suppliers.models import STRATEGIC_PARTNER, Supplier, SupplierEngagement
+from workbench import figures
 
 YEAR = datetime.timedelta(days=365)
 
@@ -47,23 +48,22 @@ def gather(category, period, user, today: datetime.date) -> dict:
         spend_rows = spend_rows.filter(month__range=(period.start, period.end))
     else:
         spend_rows = spend_rows.none()
-    by_unit = dict(
-        spend_rows.values("business_unit")
-        .annotate(spend=Sum("spend"))
-        .values_list("business_unit", "spend")
-    )
-    totals = spend_rows.aggregate(
-        months=Count("month", distinct=True),
-        segmented=Coalesce(
-            Sum("spend", filter=~Q(supplier__segment="")), cube.ZERO, output_field=cube.MONEY
-        ),
+    # The aggregates over the subtree's spend and its suppliers are the same for every reader
+    # of the questionnaire (its owner, administrators): kept under the spend and supplier
+    # versions, for the category, period and day.
+    by_unit, totals, partners, minutes = figures.cached(
+        "maturity-evidence",
+        areas=[figures.SPEND, figures.SUPPLIERS],
+        scope="every unit",
+        key=(category.pk, period, today),
+        compute=lambda: _spend_and_suppliers(spend_rows, today),
     )
     total = sum(by_unit.values(), Decimal(0))
     evidence = {
         maturity.STAKEHOLDER_FOCUS: _stakeholder_focus(category, by_unit, total, user),
         maturity.SPEND_INSIGHT: _spend_insight(category, totals, total),
         maturity.SUPPLIER_RELATIONSHIPS: _supplier_relationships(
-            spend_rows, totals["segmented"], total, today
+            partners, minutes, totals["segmented"], total
         ),
         maturity.COLLABORATION: _collaboration(category, by_unit, today),
     }
@@ -125,7 +125,20 @@ def _spend_insight(category, totals, total) -> EvidenceItem:
     return EvidenceItem(judged.level, judged.reason, facts)
 
 
-def _supplier_relationships(spend_rows, segmented, total, today) -> EvidenceItem:
+def _spend_and_suppliers(spend_rows, today) -> tuple:
+    """Spend per unit, the months and segmented spend, the strategic partners (with a plan)
+    and the supplier time of the last year, of the subtree's spend rows."""
+    by_unit = dict(
+        spend_rows.values("business_unit")
+        .annotate(spend=Sum("spend"))
+        .values_list("business_unit", "spend")
+    )
+    totals = spend_rows.aggregate(
+        months=Count("month", distinct=True),
+        segmented=Coalesce(
+            Sum("spend", filter=~Q(supplier__segment="")), cube.ZERO, output_field=cube.MONEY
+        ),
+    )
     suppliers = Supplier.objects.filter(pk__in=spend_rows.values("supplier"))
     partners = suppliers.filter(segment=STRATEGIC_PARTNER).aggregate(
         strategic=Count("pk"), with_plan=Count("pk", filter=Q(relationship_plan__isnull=False))
@@ -136,6 +149,10 @@ def _supplier_relationships(spend_rows, segmented, total, today) -> EvidenceItem
         all=Coalesce(Sum("minutes"), 0),
         strategic=Coalesce(Sum("minutes", filter=Q(supplier__segment=STRATEGIC_PARTNER)), 0),
     )
+    return by_unit, totals, partners, minutes
+
+
+def _supplier_relationships(partners, minutes, segmented, total) -> EvidenceItem:
     time_share = minutes["strategic"] / minutes["all"] if minutes["all"] else None
     segmented_share = _shares(segmented, total)
     judged = maturity.supplier_relationships(

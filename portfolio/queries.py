@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Sum
 
+from categories.models import Category
 from plans import queries as planning
 from plans.models import CategoryPlan
 from portfolio import maturity
@@ -16,11 +17,12 @@ from portfolio.models import MaturityDimension, MaturityScore
 from spend import cube
 from spend.models import SpendSummary
 from stakeholders import queries as stakeholder_queries
+from stakeholders import you_said
 from stakeholders.models import SurveyRating, SurveyResponse, SurveyRound
 from stakeholders.satisfaction import NetPromoterScore
 from suppliers import queries as supplier_queries
 from workbench import figures
-from workbench.permissions import answers_scope
+from workbench.permissions import answers_scope, concern_scope
 
 MANAGED = (CategoryPlan.APPROVED, CategoryPlan.ACTIVE)
 
@@ -314,3 +316,26 @@ def plan_figures(period, year: int) -> dict:
         "savings": savings_for_year(year),
         "waiting": plans_waiting(),
     }
+
+
+# --- "You said, we did": the loop from concerns to action ---------------------------------------
+
+
+def concern_loop(user, today) -> dict:
+    """stakeholders.you_said.loop_by (the dashboard's and the board pack's tile), kept in the
+    cache under every area its concerns read (answers and responses, the plans' initiatives and
+    the relationship actions they link to, the categories and units) for the reader's
+    concern scope and the day (a promised action falls overdue overnight). The managers' names
+    it groups by are read first and made part of the key: a renamed person writes no area."""
+    owners = list(
+        Category.objects.order_by("pk").values_list(
+            "pk", "owner__username", "owner__first_name", "owner__last_name"
+        )
+    )
+    return figures.cached(
+        "concern-loop",
+        areas=[figures.ANSWERS, figures.PLANS, figures.SUPPLIERS, figures.SPEND],
+        scope=repr(concern_scope(user)),
+        key=(today, owners),
+        compute=lambda: you_said.loop_by(user, today),
+    )

@@ -18,8 +18,7 @@ from portfolio.models import (
     MaturityScore,
 )
 from spend import cube
-from stakeholders import you_said
-from workbench.charts import figure_html
+from workbench.charts import cached_chart, figure_html
 from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import (
     assessable_category_for_user,
@@ -52,7 +51,7 @@ def dashboard_figures(request, *, charts_too=True, later_charts_too=True) -> dic
         "satisfaction": queries.satisfaction_by_unit(request.user),
         "segments": queries.supplier_time(period, today) if period else [],
         "duplicates": opportunity_queries.confirmed_duplicates(),
-        "loop": you_said.loop_by(request.user, today),
+        "loop": queries.concern_loop(request.user, today),
         "year": today.year,
     }
     figures.update(queries.plan_figures(period, today.year))
@@ -83,37 +82,47 @@ def _radar_html(picture, compared):
 def _radar_of(picture, category) -> str:
     """The maturity radar as a named figure; `category` (name, levels) drawn over the
     organisation's profile when given."""
-    summary, table = charts.maturity_radar_text(picture.dimensions, picture.profile, category)
-    return figure_html(
-        charts.maturity_radar(picture.dimensions, picture.profile, category),
-        height=380,
-        name="Maturity by dimension, spend-weighted across categories"
-        + (f", with {category[0]}" if category else ""),
-        summary=summary,
-        table=table,
-    )
+
+    def build():
+        summary, table = charts.maturity_radar_text(picture.dimensions, picture.profile, category)
+        return figure_html(
+            charts.maturity_radar(picture.dimensions, picture.profile, category),
+            height=380,
+            name="Maturity by dimension, spend-weighted across categories"
+            + (f", with {category[0]}" if category else ""),
+            summary=summary,
+            table=table,
+        )
+
+    return cached_chart("maturity-radar", (picture.dimensions, picture.profile, category), build)
 
 
 def _trend_html(picture, *, height: int) -> str:
-    summary, table = charts.maturity_trend_text(picture.dimensions, picture.trend)
-    return figure_html(
-        charts.maturity_trend(picture.dimensions, picture.trend),
-        height=height,
-        name="Maturity over time: each dimension and the overall level",
-        summary=summary,
-        table=table,
-    )
+    def build():
+        summary, table = charts.maturity_trend_text(picture.dimensions, picture.trend)
+        return figure_html(
+            charts.maturity_trend(picture.dimensions, picture.trend),
+            height=height,
+            name="Maturity over time: each dimension and the overall level",
+            summary=summary,
+            table=table,
+        )
+
+    return cached_chart("maturity-trend", (picture.dimensions, picture.trend, height), build)
 
 
 def _segment_html(segments) -> str:
-    summary, table = charts.time_against_spend_text(segments)
-    return figure_html(
-        charts.time_against_spend(segments),
-        height=300,
-        name="Time with suppliers against spend, per supplier segment",
-        summary=summary,
-        table=table,
-    )
+    def build():
+        summary, table = charts.time_against_spend_text(segments)
+        return figure_html(
+            charts.time_against_spend(segments),
+            height=300,
+            name="Time with suppliers against spend, per supplier segment",
+            summary=summary,
+            table=table,
+        )
+
+    return cached_chart("supplier-time", segments, build)
 
 
 def dashboard(request):

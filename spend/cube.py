@@ -11,7 +11,7 @@ one reader's figure is never served to another who may read other rows.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Max, OuterRef, Q, Subquery, Sum
@@ -32,7 +32,9 @@ def _cached(name: str, rows, compute, *key):
     """`compute()` from the cache when the spend data has not changed since. `rows` (the
     summary rows read, as the reader may read them) is part of the key through its SQL, with
     the values of its filters in it; None for a figure over every row."""
-    scope = "every row" if rows is None else str(rows.order_by().query)
+    scope = "every row" if rows is None else figures.scope_of(rows)
+    if scope is None:
+        return compute()
     return figures.cached(name, areas=[figures.SPEND], scope=scope, key=key, compute=compute)
 
 
@@ -465,13 +467,18 @@ def category_figures(
     by_supplier_of = defaultdict(lambda: defaultdict(Decimal))
     lines_of = defaultdict(int)
     spend_of_redacted = defaultdict(Decimal)
+    owner_of = {}  # booked category id -> the given category it folds onto (or None)
     for pair in pairs:
-        path = path_of.get(pair["category"], "")
-        # The nearest given category above the booked one (categories may nest).
-        owner = None
-        for prefix, category in prefix_of.items():
-            if path.startswith(prefix) and (owner is None or len(prefix) > len(owner.path)):
-                owner = category
+        booked = pair["category"]
+        if booked not in owner_of:
+            path = path_of.get(booked, "")
+            # The nearest given category above the booked one (categories may nest).
+            owner = None
+            for prefix, category in prefix_of.items():
+                if path.startswith(prefix) and (owner is None or len(prefix) > len(owner.path)):
+                    owner = category
+            owner_of[booked] = owner
+        owner = owner_of[booked]
         if owner is not None:
             lines_of[owner.pk] += pair["lines"]
             if pair.get("supplier__redacted_payee"):
@@ -493,3 +500,25 @@ def category_figures(
             )
         )
     return concentration.with_shares(sorted(figures, key=lambda row: row.spend, reverse=True))
+
+
+def category_numbers(rows: list[CategoryFigures]) -> list[tuple[int, dict]]:
+    """Each row's figures without its category, as (category id, figures): what a cache keeps,
+    so that the categories themselves (names, owners) are read fresh (with_categories)."""
+    return [
+        (
+            row.category.pk,
+            {f.name: getattr(row, f.name) for f in fields(row) if f.name != "category"},
+        )
+        for row in rows
+    ]
+
+
+def with_categories(numbers: list[tuple[int, dict]], categories: dict) -> list[CategoryFigures]:
+    """category_numbers back as rows, each with its category from `categories` (id ->
+    Category); a category no longer there is left out."""
+    return [
+        CategoryFigures(category=categories[pk], **measured)
+        for pk, measured in numbers
+        if pk in categories
+    ]

@@ -6,17 +6,25 @@ from django.conf import settings
 from spend import charts, cube
 from spend.models import SpendSummary
 from spend.monthly import calendar_months, monthly_series
-from workbench.charts import figure_html
+from workbench import figures
+from workbench.charts import cached_chart, figure_html
 
 
 def covered_months(start, end) -> set:
     """The months between `start` and `end` for which the workbench holds any spend: there a
     slice's missing month is a zero, elsewhere a gap (spend/monthly.py)."""
-    return set(
-        SpendSummary.objects.filter(month__range=(start, end))
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by()
+    return figures.cached(
+        "covered-months",
+        areas=[figures.SPEND],
+        # Which months hold any spend at all, whoever reads: no unit's figure.
+        scope="every row",
+        key=(start, end),
+        compute=lambda: set(
+            SpendSummary.objects.filter(month__range=(start, end))
+            .values_list("month", flat=True)
+            .distinct()
+            .order_by()
+        ),
     )
 
 
@@ -31,13 +39,20 @@ def monthly_trend_chart(rows, period: cube.Period, *, of: str, height: int = 280
     `of` names whose spend it is, for the chart's name."""
     monthly = months_of(cube.monthly_spend(rows, period), period.start, period.end)
     currency = settings.BASE_CURRENCY
-    summary, table = charts.monthly_spend_text(monthly, currency)
-    return figure_html(
-        charts.monthly_spend_line(monthly, currency),
-        height=height,
-        name=f"Spend per month of {of}, {monthly[0]['month']:%b %Y} to {monthly[-1]['month']:%b %Y}"
+    name = (
+        f"Spend per month of {of}, {monthly[0]['month']:%b %Y} to {monthly[-1]['month']:%b %Y}"
         if monthly
-        else f"Spend per month of {of}",
-        summary=summary,
-        table=table,
+        else f"Spend per month of {of}"
     )
+
+    def build():
+        summary, table = charts.monthly_spend_text(monthly, currency)
+        return figure_html(
+            charts.monthly_spend_line(monthly, currency),
+            height=height,
+            name=name,
+            summary=summary,
+            table=table,
+        )
+
+    return cached_chart("monthly-trend", (name, currency, height, monthly), build)

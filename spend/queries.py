@@ -13,8 +13,11 @@ from spend.cube import (
     Period,
     by_category_and_supplier,
     category_figures,
+    category_numbers,
+    with_categories,
 )
 from spend.models import ClassificationRule, KraljicAssessment, SpendLine
+from workbench.figures import SPEND, cached
 
 
 @dataclass
@@ -49,11 +52,20 @@ def kraljic_positions(depth: int, period: Period) -> list[KraljicPosition]:
     """Every category at `depth` positioned against its peers at that depth over `period`:
     impact from its share of their spend, risk from its supplier concentration and count.
     Largest spend first."""
-    categories = list(Category.objects.filter(depth=depth).select_related("owner"))
-    cube = CubeFilter(start=period.start, end=period.end)
-    pairs = by_category_and_supplier(cube.summary_rows().filter(category__isnull=False))
-    path_of = dict(Category.objects.values_list("id", "path"))
-    figures = category_figures(pairs, categories, path_of)
+    categories = {
+        category.pk: category
+        for category in Category.objects.filter(depth=depth).select_related("owner")
+    }
+    # The figures alone are kept (plain numbers by category id); the categories, with their
+    # owners' names, are read fresh.
+    measured = cached(
+        "kraljic-figures",
+        areas=[SPEND],
+        scope="every category",
+        key=(depth, period),
+        compute=lambda: _category_numbers(depth, period),
+    )
+    figures = with_categories(measured, categories)
     latest = {}
     assessments = KraljicAssessment.objects.filter(category__depth=depth).select_related("set_by")
     for assessment in assessments.order_by("category", "-set_at", "-pk"):
@@ -71,6 +83,16 @@ def kraljic_positions(depth: int, period: Period) -> list[KraljicPosition]:
             )
         )
     return positions
+
+
+def _category_numbers(depth: int, period: Period) -> list[tuple[int, dict]]:
+    """Each category at `depth` with its spend and concentration over `period` against its
+    peers (spend.cube.category_figures), as (id, figures), largest spend first."""
+    categories = list(Category.objects.filter(depth=depth))
+    cube = CubeFilter(start=period.start, end=period.end)
+    pairs = by_category_and_supplier(cube.summary_rows().filter(category__isnull=False))
+    path_of = dict(Category.objects.values_list("id", "path"))
+    return category_numbers(category_figures(pairs, categories, path_of))
 
 
 def kraljic_position(category: Category, period: Period) -> KraljicPosition | None:

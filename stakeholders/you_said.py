@@ -29,8 +29,10 @@ from stakeholders.models import (
     SurveyRound,
     ValueDriver,
 )
+from workbench import figures
 from workbench.exports import Column
 from workbench.permissions import concern_scope, sees_category_wide_concerns
+from workbench.roles import roles_of
 
 AWAITING = "Awaiting a response"
 PROMISED = "Promised"
@@ -308,6 +310,19 @@ def concerns_awaiting_response(user, today=None) -> list[dict]:
     today = today or _today()
     if not Category.objects.filter(owner=user).exists():
         return []
+    # Every home page of a manager asks (the inbox): kept under what the concerns read, for
+    # this manager (their categories, whose owner is part of the spend area; their roles,
+    # which decide the wording) and day, as plain rows (no one's name in them).
+    return figures.cached(
+        "concerns-awaiting-response",
+        areas=[figures.ANSWERS, figures.PLANS, figures.SUPPLIERS, figures.SPEND],
+        scope=("owner", user.pk, tuple(sorted(roles_of(user)))),
+        key=(today,),
+        compute=lambda: _concerns_awaiting_response(user, today),
+    )
+
+
+def _concerns_awaiting_response(user, today) -> list[dict]:
     waiting = []
     for row in concern_rows(user, today=today):
         if row.category.owner_id != user.pk:

@@ -12,9 +12,13 @@ table stands in for the chart; charts.js shows the drawing and closes the table.
 on the chart opens something, the table's rows link to the same place, so a keyboard gets
 there too."""
 
+import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
@@ -139,3 +143,39 @@ def figure_html(
             "plot": _plot_html(figure, height, name, f"{chart_id}-summary" if summary else ""),
         },
     )
+
+
+# Values a chart's inputs may be made of: their repr is their whole content. A model instance's
+# repr is only its name, so two different rows could look alike.
+_PLAIN = (str, int, float, Decimal, datetime.date, type(None))
+# Entries are unreachable once their inputs change; this only bounds how long an unread one
+# stays.
+CHART_SECONDS = 60 * 60
+
+
+def _plain(value) -> bool:
+    if isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, (tuple, list)):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(_plain(key) and _plain(item) for key, item in value.items())
+    return False
+
+
+def cached_chart(name: str, inputs, build: Callable[[], str]) -> str:
+    """The chart's HTML from `build()`, built once for the same `inputs`: every value the chart
+    and its summary and table draw (numbers, text, dates, in tuples, lists and dicts). A chart
+    is a pure function of them, so an entry is never stale (new data are new inputs) and never
+    shows a reader anything but what they gave (the same inputs draw the same chart). Building
+    the plotly figure and its JSON is most of what a chart costs a page."""
+    if not _plain(inputs):
+        raise TypeError(f"chart {name!r}: inputs must be plain values, not model objects")
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    key = f"chart:{name}:{digest}"
+    charts = caches["charts"]
+    html = charts.get(key)
+    if html is None:
+        html = build()
+        charts.set(key, html, CHART_SECONDS)
+    return html

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -168,3 +169,51 @@ def connect_signals() -> None:
                 continue
             post_delete.connect(_bump_for_row, sender=model, dispatch_uid=f"{uid}-delete")
     m2m_changed.connect(_bump_for_links, dispatch_uid="figures-links")
+
+
+def scope_of(rows, *, in_order: bool = False) -> str | None:
+    """The cache scope of a figure read from the queryset `rows`: its SQL with the parameters
+    apart, so it carries every filter that decides what the reader sees (their permission's
+    condition, the page's filters) and a value typed into a page cannot make its text read as
+    another reader's condition; None when no row can match (no SQL is written for that), for
+    which nothing is worth keeping. A sum is the same in any order; a page of rows is not
+    (`in_order`)."""
+    try:
+        return repr((rows if in_order else rows.order_by()).query.sql_with_params())
+    except EmptyResultSet:
+        return None
+
+
+class CachedRows:
+    """A page's table read through the cache: what Django's Paginator needs of a queryset (its
+    count and one slice) filed under the data versions of `areas`, with the queryset's own SQL
+    and parameters as the scope. They hold every filter that decides what the reader sees
+    (their permission's condition, the search, the page's own filters), so two readers share
+    an entry only when the database would give them the very same rows."""
+
+    def __init__(self, name: str, queryset, *, areas: Iterable[str]):
+        self.name, self.queryset, self.areas = name, queryset, tuple(areas)
+        self.scope = scope_of(queryset, in_order=True)
+
+    def count(self) -> int:
+        if self.scope is None:
+            return 0
+        return cached(
+            f"{self.name}-count", areas=self.areas, scope=self.scope, compute=self.queryset.count
+        )
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("CachedRows is read a slice (a page) at a time")
+        if self.scope is None:
+            return []
+        return cached(
+            f"{self.name}-rows",
+            areas=self.areas,
+            scope=self.scope,
+            key=(index.start, index.stop),
+            compute=lambda: list(self.queryset[index]),
+        )

@@ -10,7 +10,7 @@ from stakeholders import queries as stakeholder_queries
 from stakeholders import you_said
 from stakeholders.models import BusinessUnit, SurveyRound, ValueDriver
 from workbench import figures
-from workbench.charts import figure_html
+from workbench.charts import cached_chart, figure_html
 from workbench.permissions import answers_scope, units_led_by
 from workbench.roles import (
     ADMINISTRATOR,
@@ -68,10 +68,20 @@ def _unit_lead_home(user, period):
 def _unit_lead_todo(user, units, period):
     """What the lead still owes procurement: priorities not given, answers in open rounds,
     plans in review that affect their unit and await its endorsement or objection."""
+    # Summed over the unit's spend in every subtree: kept under the spend and answers
+    # versions (assigned categories and priorities are answers), per unit.
     missing = sum(
-        stakeholder_queries.categories_bought_by(unit, period)
-        .filter(priority_method__isnull=True)
-        .count()
+        figures.cached(
+            "priorities-missing",
+            areas=[figures.SPEND, figures.ANSWERS],
+            scope=("unit", unit.pk),
+            key=(period,),
+            compute=lambda unit=unit: (
+                stakeholder_queries.categories_bought_by(unit, period)
+                .filter(priority_method__isnull=True)
+                .count()
+            ),
+        )
         for unit in units
     )
     return {
@@ -95,14 +105,19 @@ def _portfolio_home(period, user):
 
 def _spend_by_category_chart(rows, period) -> str:
     currency = settings.BASE_CURRENCY
-    summary, table = charts.spend_by_category_text(rows, currency)
-    return figure_html(
-        charts.spend_by_category_bar(rows, currency),
-        height=420,
-        name=f"Spend by top-level category, {period.label}",
-        summary=summary,
-        table=table,
-    )
+    name = f"Spend by top-level category, {period.label}"
+
+    def build():
+        summary, table = charts.spend_by_category_text(rows, currency)
+        return figure_html(
+            charts.spend_by_category_bar(rows, currency),
+            height=420,
+            name=name,
+            summary=summary,
+            table=table,
+        )
+
+    return cached_chart("home-spend-by-category", (name, currency, rows), build)
 
 
 def _latest_voids(user):

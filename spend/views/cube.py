@@ -12,8 +12,8 @@ from categories.models import Category
 from spend import charts, concentration, cube, filters, panels
 from spend.filters import UNCLASSIFIED, cube_filter_from, query_of
 from stakeholders.models import BusinessUnit
-from workbench import params
-from workbench.charts import figure_html
+from workbench import figures, params
+from workbench.charts import cached_chart, figure_html
 from workbench.exports import EXPORT_FORMATS, Column, export_table
 from workbench.permissions import require_procurement
 
@@ -222,9 +222,31 @@ class CubeFigures:
     def categories(self) -> list[cube.CategoryFigures]:
         if self.cube.unclassified:
             return []
-        pairs = cube.by_category_and_supplier(self.cube.summary_rows())
-        path_of = {node["id"]: node["path"] for node in self.tree}
-        rows = cube.category_figures(pairs, self.shown_categories, path_of)
+        shown = {category.pk: category for category in self.shown_categories}
+        summary_rows = self.cube.summary_rows()
+
+        def measure():
+            pairs = cube.by_category_and_supplier(summary_rows)
+            path_of = {node["id"]: node["path"] for node in self.tree}
+            return cube.category_numbers(
+                cube.category_figures(pairs, list(shown.values()), path_of)
+            )
+
+        # The concentration of every shown category over every supplier, worked out once per
+        # slice (the cube is procurement's, who all read every unit's spend).
+        scope = figures.scope_of(summary_rows)
+        measured = (
+            measure()
+            if scope is None
+            else figures.cached(
+                "cube-categories",
+                areas=[figures.SPEND],
+                scope=scope,
+                key=tuple(shown),
+                compute=measure,
+            )
+        )
+        rows = cube.with_categories(measured, shown)
         for row in rows:
             row.lines_url = self._lines_url(category=row.category.code)
             row.cube_url = self._cube_url(category=row.category.code)
@@ -245,7 +267,6 @@ class CubeFigures:
     @property
     def trend_chart(self) -> str:
         months = panels.months_of(self.months, self.cube.start, self.cube.end)
-        figure = charts.monthly_spend_line(months, self.currency)
         # A month with no lines opens an empty list of lines; a gap (nothing imported) nothing.
         links = [
             row.get("lines_url")
@@ -256,15 +277,15 @@ class CubeFigures:
             )
             for row in months
         ]
-        figure.update_traces(customdata=links)
-        summary, table = charts.monthly_spend_text(months, self.currency, links)
-        return figure_html(
-            figure,
-            height=300,
-            name=f"Spend per month, {self.cube.describe()}",
-            summary=summary,
-            table=table,
-        )
+        name = f"Spend per month, {self.cube.describe()}"
+
+        def build():
+            figure = charts.monthly_spend_line(months, self.currency)
+            figure.update_traces(customdata=links)
+            summary, table = charts.monthly_spend_text(months, self.currency, links)
+            return figure_html(figure, height=300, name=name, summary=summary, table=table)
+
+        return cached_chart("cube-trend", (name, self.currency, months, links), build)
 
     @property
     def pareto_chart(self) -> str:
@@ -276,36 +297,42 @@ class CubeFigures:
         amounts = [row["spend"] for row in shown]
         cumulative = concentration.cumulative_shares(self.supplier_amounts)[: len(shown)]
         links = [row["lines_url"] for row in shown]
-        figure = charts.supplier_pareto(
-            names, amounts, cumulative, links, self.pareto_count, self.currency
-        )
-        summary, table = charts.supplier_pareto_text(
-            names,
-            amounts,
-            cumulative,
-            links,
-            self.pareto_count,
-            self.supplier_count,
-            self.currency,
-        )
-        return figure_html(
-            figure,
-            height=300,
-            name=f"Pareto of suppliers by spend, {self.cube.describe()}",
-            summary=summary,
-            table=table,
-        )
+        name = f"Pareto of suppliers by spend, {self.cube.describe()}"
+        drawn = (name, names, amounts, cumulative, links, self.pareto_count, self.supplier_count)
+
+        def build():
+            figure = charts.supplier_pareto(
+                names, amounts, cumulative, links, self.pareto_count, self.currency
+            )
+            summary, table = charts.supplier_pareto_text(
+                names,
+                amounts,
+                cumulative,
+                links,
+                self.pareto_count,
+                self.supplier_count,
+                self.currency,
+            )
+            return figure_html(figure, height=300, name=name, summary=summary, table=table)
+
+        return cached_chart("cube-pareto", (self.currency, *drawn), build)
 
     @property
     def treemap(self) -> str:
-        summary, table = charts.category_treemap_text(self.tree, self.booked, self.currency)
-        return figure_html(
-            charts.category_treemap(self.tree, self.booked, self.currency),
-            height=420,
-            name=f"Categories as tiles sized by spend, {self.cube.describe()}",
-            summary=summary,
-            table=table,
-        )
+        name = f"Categories as tiles sized by spend, {self.cube.describe()}"
+
+        def build():
+            summary, table = charts.category_treemap_text(self.tree, self.booked, self.currency)
+            return figure_html(
+                charts.category_treemap(self.tree, self.booked, self.currency),
+                height=420,
+                name=name,
+                summary=summary,
+                table=table,
+            )
+
+        drawn = (name, self.currency, self.tree, self.booked)
+        return cached_chart("cube-treemap", drawn, build)
 
 
 # The cube's tables as their exports write them.

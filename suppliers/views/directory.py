@@ -18,6 +18,7 @@ from suppliers.models import (
     SupplierIdea,
     SupplierRisk,
 )
+from workbench import figures
 from workbench.charts import figure_html
 from workbench.exports import EXPORT_FORMATS, export_table
 from workbench.permissions import (
@@ -62,7 +63,9 @@ def supplier_list(request):
             queries.SUPPLIER_LIST_COLUMNS,
             queries.supplier_table_rows(suppliers),
         )
-    page = Paginator(suppliers, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The list sums the spend of every supplier to order them: cached, as the figure it is.
+    rows = figures.CachedRows("supplier-list", suppliers, areas=[figures.SPEND, figures.SUPPLIERS])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     params = filters.as_params()
     context = {
         "page": page,

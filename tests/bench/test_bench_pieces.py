@@ -154,3 +154,42 @@ def test_the_load_counts_every_answer_and_every_error_per_page():
     assert len(phase.errors) == len(phase.timings) - len(phase.by_page["/ok/"])
     assert {"/gone/: 404", "/session-lost/: sent to the login page"} == set(phase.errors)
     assert "errors" in load.summary(phase)
+
+
+def test_the_load_reads_the_cpu_of_the_client_and_of_each_server_process(monkeypatch):
+    """The split of a phase's CPU between client, app and database comes from /proc: a
+    process that spins for a while shows at least that much CPU under its own name, and a
+    phase reports each person's first pass through their pages apart."""
+    import subprocess
+    import sys
+    import time
+
+    from benchmarks import load
+
+    if not os.path.exists("/proc/self/stat"):
+        pytest.skip("no /proc on this system")
+    spinner = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\nend = time.process_time() + 0.4\n"
+            "while time.process_time() < end: pass\ntime.sleep(30)",
+        ]
+    )
+    try:
+        before = load.cpu_of({"app server": spinner.pid})["app server"]
+        time.sleep(1.0)
+        after = load.cpu_of({"app server": spinner.pid})["app server"]
+    finally:
+        spinner.kill()
+        spinner.wait()
+    assert after - before >= 0.2
+
+    phase = load.Phase("test")
+    for milliseconds, first in [(300, True), (10, False), (12, False)]:
+        phase.record(milliseconds, path="/", first=first)
+    phase.seconds, phase.cpu = 1.0, {"client": 0.03, "app server": 0.3}
+    assert phase.first_pass == [300]
+    assert load.cpu_summary(phase).startswith(
+        "test, CPU per request: client 10.0 ms, app server 100.0 ms; 0.3 of"
+    )
