@@ -74,11 +74,13 @@ def test_without_a_replica_the_middleware_steps_aside(settings):
         ReadYourWritesMiddleware(lambda request: HttpResponse())
 
 
-# The middleware only asks whether a replica is configured; no connection is opened.
+# The middleware asks whether a replica is configured and answers (here: it does); no
+# connection is opened.
 @pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 def test_a_get_reads_the_replica_and_a_post_stamps_the_browser(settings, monkeypatch):
     settings.DATABASES = {**settings.DATABASES, REPLICA: settings.DATABASES["default"]}
     monkeypatch.setattr(db_router, "primary_position", lambda: "lsn:0-3000148")
+    monkeypatch.setattr(db_router, "replica_answers", lambda: True)
     seen = {}
 
     def view(request):
@@ -92,3 +94,15 @@ def test_a_get_reads_the_replica_and_a_post_stamps_the_browser(settings, monkeyp
     assert stamped.cookies[STAMP].value == "lsn:0-3000148"
     assert seen == {"GET": True, "POST": False}
     assert not db_router._reads_from_replica.get(), "the request's choice ends with it"
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_a_replica_that_does_not_answer_sends_reads_to_the_primary(settings, monkeypatch):
+    settings.DATABASES = {**settings.DATABASES, REPLICA: settings.DATABASES["default"]}
+    monkeypatch.setattr(db_router, "replica_answers", lambda: False)
+    seen = []
+    middleware = ReadYourWritesMiddleware(
+        lambda request: seen.append(db_router._reads_from_replica.get()) or HttpResponse()
+    )
+    middleware(RequestFactory().get("/"))
+    assert seen == [False]
