@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.figures import at_least, at_most, percentile, verdict
+from workbench.page_cache import KEPT_HEADER
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -55,11 +56,15 @@ class Phase:
     errors: list = field(default_factory=list)
     by_page: dict = field(default_factory=dict)
     first_pass: list = field(default_factory=list)
+    kept: int = 0  # pages served from the person's kept copy (workbench.page_cache)
     cpu: dict = field(default_factory=dict)  # who -> CPU seconds over the phase
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, milliseconds: float, problem: str = "", path: str = "", first=False):
+    def record(
+        self, milliseconds: float, problem: str = "", path: str = "", first=False, kept=False
+    ):
         with self.lock:
+            self.kept += kept
             if first:
                 self.first_pass.append(milliseconds)
             self.timings.append(milliseconds)
@@ -82,11 +87,17 @@ class Person:
         )
 
     def get(self, path: str) -> tuple[int, str, bytes]:
+        status, url, body, _ = self.get_page(path)
+        return status, url, body
+
+    def get_page(self, path: str) -> tuple[int, str, bytes, bool]:
+        """Status, final address, body, and whether the page was the person's kept copy."""
         try:
             with self.opener.open(self.base + path, timeout=30) as response:
-                return response.status, response.url, response.read()
+                kept = response.headers.get(KEPT_HEADER) == "kept"
+                return response.status, response.url, response.read(), kept
         except urllib.error.HTTPError as error:
-            return error.code, error.url, error.read()
+            return error.code, error.url, error.read(), False
 
     def log_in(self, username: str):
         status, _, body = self.get("/login/")
@@ -167,15 +178,17 @@ def run_phase(phase: Phase, people: list, seconds: float, roots: dict | None = N
             path = paths[index % len(paths)]
             index += 1
             started = time.perf_counter()
+            kept = False
             try:
-                status, url, _ = person.get(path)
+                status, url, _, kept = person.get_page(path)
                 problem = "" if status == 200 else f"{path}: {status}"
                 # A session lost sends a logged-in page to the login form with a 200.
                 if not problem and path != "/login/" and "/login/" in url:
                     problem = f"{path}: sent to the login page"
             except OSError as error:
                 problem = f"{path}: {error}"
-            phase.record((time.perf_counter() - started) * 1000, problem, path, index <= len(paths))
+            milliseconds = (time.perf_counter() - started) * 1000
+            phase.record(milliseconds, problem, path, index <= len(paths), kept)
 
     threads = [threading.Thread(target=work, args=pair) for pair in people]
     started = deadline - seconds
@@ -196,10 +209,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(var_dir: str, workers: int):
-    """gunicorn as `make serve` starts it, on a free loopback port; returns (process, base)."""
+def start_server(var_dir: str, workers: int, page_cache: bool = True):
+    """gunicorn as `make serve` starts it, on a free loopback port; returns (process, base).
+    Without `page_cache`, every page is rendered for every request (PAGE_CACHE=0)."""
     env = {
         **os.environ,
+        "PAGE_CACHE": "1" if page_cache else "0",
         "DEBUG": "0",
         "STATIC_FILES_COLLECTED": "1",
         "WORKBENCH_VAR_DIR": var_dir,
@@ -265,29 +280,53 @@ def cpu_summary(phase: Phase) -> str:
     )
 
 
+def _logged_in(base: str, mix: dict, concurrency: int) -> list:
+    usernames = list(mix)
+    people = []
+    for index in range(concurrency):
+        username = usernames[index % len(usernames)]
+        person = Person(base)
+        person.log_in(username)
+        people.append((person, mix[username]))
+    return people
+
+
+def _load(var_dir, workers, phases, seconds, page_cache=True):
+    """Runs each (phase, people of base) in turn against one production server."""
+    server, base = start_server(var_dir, workers, page_cache)
+    roots = {"app server": server.pid, "database": database_server_pid()}
+    try:
+        for phase, people_of in phases:
+            run_phase(phase, people_of(base), seconds, roots)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def bench_many_at_once(mix: dict, seconds: float, concurrency: int, workers: int, out=print):
     """`mix` maps each person's username to their pages; `concurrency` people are taken from
     it in turn. Returns the number of goals not met."""
     usernames = list(mix)
+    login = Phase("bare login page")
+    mixed = Phase("logged-in mix")
+    rendered = Phase("logged-in mix, every page rendered (PAGE_CACHE=0)")
     with tempfile.TemporaryDirectory() as var_dir:
-        server, base = start_server(var_dir, workers)
-        roots = {"app server": server.pid, "database": database_server_pid()}
-        try:
-            login = Phase("bare login page")
-            run_phase(
-                login, [(Person(base), ["/login/"]) for _ in range(concurrency)], seconds, roots
-            )
-            people = []
-            for index in range(concurrency):
-                username = usernames[index % len(usernames)]
-                person = Person(base)
-                person.log_in(username)
-                people.append((person, mix[username]))
-            mixed = Phase("logged-in mix")
-            run_phase(mixed, people, seconds, roots)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        _load(
+            var_dir,
+            workers,
+            [
+                (login, lambda base: [(Person(base), ["/login/"]) for _ in range(concurrency)]),
+                (mixed, lambda base: _logged_in(base, mix, concurrency)),
+            ],
+            seconds,
+        )
+        _load(
+            var_dir,
+            workers,
+            [(rendered, lambda base: _logged_in(base, mix, concurrency))],
+            seconds,
+            page_cache=False,
+        )
     out(
         f"Many at once: gunicorn, {workers} workers, DEBUG off, {concurrency} people, "
         f"{seconds:.0f} s a phase, loopback; load average {os.getloadavg()[0]:.2f}"
@@ -295,7 +334,12 @@ def bench_many_at_once(mix: dict, seconds: float, concurrency: int, workers: int
     out("  people: " + ", ".join(usernames[i % len(usernames)] for i in range(concurrency)))
     out("  " + summary(login))
     out("  " + summary(mixed))
-    for phase in (login, mixed):
+    out(
+        f"  logged-in mix: {mixed.kept:,} of {len(mixed.timings):,} pages were the person's "
+        "kept copy (workbench.page_cache: nothing was written meanwhile)"
+    )
+    out("  " + summary(rendered))
+    for phase in (login, mixed, rendered):
         if phase.cpu:
             out("  " + cpu_summary(phase))
     if mixed.first_pass and len(mixed.timings) > len(mixed.first_pass):
@@ -312,14 +356,20 @@ def bench_many_at_once(mix: dict, seconds: float, concurrency: int, workers: int
         + at_least(share, MIX_SHARE_OF_LOGIN)
     )
     out(f"  logged-in mix p95: {p95:.0f} ms {at_most(p95, MIX_P95_MS, ' ms')}")
-    errors = len(mixed.errors) + len(login.errors)
+    if login.per_second:
+        out(
+            f"  every page rendered / login page throughput: "
+            f"{rendered.per_second / login.per_second:.2f}, p95 "
+            f"{percentile(rendered.timings, 0.95):.0f} ms (what the mix gets without kept pages)"
+        )
+    errors = len(mixed.errors) + len(login.errors) + len(rendered.errors)
     out(f"  errors: {errors} (goal 0) {verdict(errors == 0)}")
     slowest = sorted(mixed.by_page.items(), key=lambda item: -statistics.median(item[1]))
     out(
         "  slowest in the mix (p50): "
         + ", ".join(f"{path} {statistics.median(times):.0f} ms" for path, times in slowest[:5])
     )
-    for problem in sorted(set(mixed.errors + login.errors))[:10]:
+    for problem in sorted(set(mixed.errors + login.errors + rendered.errors))[:10]:
         out(f"    {problem}")
     return sum(
         [share < MIX_SHARE_OF_LOGIN, p95 > MIX_P95_MS, errors > 0],

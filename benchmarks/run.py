@@ -6,12 +6,14 @@ BENCH_LINES=10000000 for ten million, which takes a while: it is a benchmark, no
 2. Every GET page of the role matrix (benchmarks/pages.py), as the person with the widest view
    of it: p50 and p95 server time and queries beside its budget (p95 <= 150 ms at a million
    lines; at ten million the cube 400 ms, the CPO's portfolio dashboard 300 ms, every other
-   page twice its budget), and how many pages are over.
+   page twice its budget), and how many pages are over. Every request is rendered: this
+   process runs with PAGE_CACHE=0, so no page is a person's kept copy (workbench.page_cache).
 3. Many at once (benchmarks/load.py): the production server, BENCH_CONCURRENCY (8) logged-in
    people cycling through their roles' main pages for BENCH_SECONDS (30), and the bare login
    page in the same run: req/s, p50, p95, errors, and the mix's share of the login throughput;
    the CPU per request of the client, the gunicorn workers and PostgreSQL, and the mix's first
-   pass (each worker's cache still cold) apart.
+   pass (each worker's cache still cold) apart; how many pages were people's kept copies; and
+   the same mix again with every page rendered (PAGE_CACHE=0), for what the page cache adds.
 4. The CPO home page beside the bare SQL aggregates it needs; the spend cube over different
    filters beside the bare SQL aggregate for the same slices; the portfolio dashboard, the
    radar swap and the board pack workbook.
@@ -36,6 +38,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# Page times here are renders: a page served from a person's kept copy would time the cache.
+# The production server of the load (benchmarks/load.py) sets its own.
+os.environ["PAGE_CACHE"] = "0"
 
 import django  # noqa: E402
 

@@ -11,6 +11,7 @@ from spend import concentration, cube, panels
 from stakeholders import you_said
 from workbench import params
 from workbench.exports import EXPORT_FORMATS, Column, export_table
+from workbench.page_cache import kept_for_the_person
 from workbench.permissions import (
     category_for_user,
     editable_category_for_user,
@@ -37,6 +38,7 @@ CATEGORY_COLUMNS = [
 ]
 
 
+@kept_for_the_person
 def category_list(request):
     """The whole taxonomy with each node's subtree spend, exportable."""
     require_procurement(request)
@@ -69,6 +71,7 @@ def category_list(request):
     )
 
 
+@kept_for_the_person
 def category_detail(request, code):
     category, may_change = category_for_user(request, code)
     period = cube.latest_period()

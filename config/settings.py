@@ -280,7 +280,17 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     ),
+    # A person's most visited pages, whole (workbench.page_cache), filed under the database's
+    # log position. Always this process's memory: one person's pages are not worth a shared
+    # server's, and a deploy's new templates must not meet pages rendered by the old ones.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
+# Off (PAGE_CACHE=0): every page is rendered for every request, as on SQLite.
+PAGE_CACHE = env_flag("PAGE_CACHE", True)
 
 # --- Background work (imports): a database queue, run by `manage.py db_worker` ---------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -20,6 +20,7 @@ from portfolio.models import (
 from spend import cube
 from workbench.charts import cached_chart, figure_html
 from workbench.exports import EXPORT_FORMATS, Column, export_table
+from workbench.page_cache import kept_for_the_person
 from workbench.permissions import (
     assessable_category_for_user,
     maturity_category_for_user,
@@ -125,6 +126,7 @@ def _segment_html(segments) -> str:
     return cached_chart("supplier-time", segments, build)
 
 
+@kept_for_the_person
 def dashboard(request):
     """One screen: is procurement moving from cost-cutting to category management, and where
     is it not? Every tile links to the page behind it."""

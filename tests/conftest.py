@@ -28,6 +28,14 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def figures_computed_afresh():
     # The in-process cache outlives a test's rolled-back database: each test starts empty.
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def every_page_rendered(settings):
+    """For a test of what a page's render costs: no page is served from the person's kept copy
+    (workbench.page_cache), whose own cost tests/workbench/test_page_cache.py measures."""
+    settings.PAGE_CACHE = False

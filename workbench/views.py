@@ -11,6 +11,7 @@ from stakeholders import you_said
 from stakeholders.models import BusinessUnit, SurveyRound, ValueDriver
 from workbench import figures
 from workbench.charts import cached_chart, figure_html
+from workbench.page_cache import kept_for_the_person
 from workbench.permissions import answers_scope, units_led_by
 from workbench.roles import (
     ADMINISTRATOR,
@@ -22,6 +23,7 @@ from workbench.roles import (
 )
 
 
+@kept_for_the_person
 def home(request):
     """One page per person: a section for each role they hold, each with real figures."""
     roles = roles_of(request.user)

@@ -39,6 +39,7 @@ from workbench.exports import (
     export_table,
     headers_of,
 )
+from workbench.page_cache import kept_for_the_person
 from workbench.permissions import (
     editable_plan_for_user,
     endorsing_units_for_user,
@@ -122,6 +123,7 @@ def plan_create(request):
 # --- The plan's page ---------------------------------------------------------------------------
 
 
+@kept_for_the_person
 def plan_detail(request, pk):
     """The plan workbench. With htmx and ?section=<name>, only that section is worked out and
     returned; ?alpha= re-ranks the initiatives without saving the CPO's α."""

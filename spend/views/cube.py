@@ -15,6 +15,7 @@ from stakeholders.models import BusinessUnit
 from workbench import figures, params
 from workbench.charts import cached_chart, figure_html
 from workbench.exports import EXPORT_FORMATS, Column, export_table
+from workbench.page_cache import kept_for_the_person
 from workbench.permissions import require_procurement
 
 TOP_SUPPLIERS = 15
@@ -37,6 +38,7 @@ LINE_COLUMNS = [
 ]
 
 
+@kept_for_the_person
 def spend_cube(request):
     """The cube page; with `table` and `format` in the address, one of its tables as a file."""
     require_procurement(request)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from spend import cube, panels
 from stakeholders.models import ValueDriver
 from workbench import params
+from workbench.page_cache import kept_for_the_person
 from workbench.permissions import may_edit_value_drivers, unit_for_user, visible_units
 
 UNITS_PER_PAGE = 50
@@ -30,6 +31,7 @@ def unit_list(request):
     )
 
 
+@kept_for_the_person
 def unit_detail(request, code):
     unit = unit_for_user(request, code)
     period = cube.latest_period()

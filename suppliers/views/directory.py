@@ -21,6 +21,7 @@ from suppliers.models import (
 from workbench import figures
 from workbench.charts import figure_html
 from workbench.exports import EXPORT_FORMATS, export_table
+from workbench.page_cache import kept_for_the_person
 from workbench.permissions import (
     evaluation_corrector,
     may_see_supplier_aliases,
@@ -47,6 +48,7 @@ TABS = [
 ]
 
 
+@kept_for_the_person
 def supplier_list(request):
     """Suppliers by spend over the latest twelve months, narrowed by search and filters."""
     require_supplier_reader(request)

@@ -122,7 +122,8 @@ def test_every_page_the_bench_times_is_served_on_the_demo(monkeypatch):
 
 def test_the_load_counts_every_answer_and_every_error_per_page():
     """benchmarks.load's people against a tiny local server for half a second: every request
-    is timed under its page, a non-200 is an error, a page answered by the login form is too."""
+    is timed under its page, a non-200 is an error, a page answered by the login form is too,
+    and a page marked as a person's kept copy is counted as one."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -134,6 +135,8 @@ def test_the_load_counts_every_answer_and_every_error_per_page():
             self.send_response(status)
             if status == 302:
                 self.send_header("Location", "/login/")
+            if self.path == "/ok/":
+                self.send_header(load.KEPT_HEADER, "kept")
             self.end_headers()
 
         def log_message(self, *args):
@@ -153,6 +156,8 @@ def test_the_load_counts_every_answer_and_every_error_per_page():
     assert sum(map(len, phase.by_page.values())) == len(phase.timings)
     assert len(phase.errors) == len(phase.timings) - len(phase.by_page["/ok/"])
     assert {"/gone/: 404", "/session-lost/: sent to the login page"} == set(phase.errors)
+    # Each page the server said was a person's kept copy, and only those.
+    assert phase.kept == len(phase.by_page["/ok/"])
     assert "errors" in load.summary(phase)
 
 

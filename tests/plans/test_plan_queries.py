@@ -23,6 +23,7 @@ def count(client, name, args):
     return len(queries)
 
 
+@pytest.mark.usefixtures("every_page_rendered")
 @pytest.mark.parametrize("name", ["plans:plan_detail", "plans:plan_print"])
 @pytest.mark.parametrize("role", ["manager", "unit_lead", "cpo"])
 def test_plan_page_queries_do_not_grow(client, company, name, role):

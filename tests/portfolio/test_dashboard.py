@@ -186,6 +186,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.usefixtures("every_page_rendered")
 @pytest.mark.parametrize(("name", "args", "who", "most"), PAGES)
 def test_portfolio_pages_cost_the_same_queries_with_ten_or_ten_thousand_lines(
     client, company, name, args, who, most

@@ -129,6 +129,7 @@ def test_a_business_unit_lead_is_refused(client, spend):
         },
     ],
 )
+@pytest.mark.usefixtures("every_page_rendered")
 def test_queries_per_page_do_not_grow_with_lines_whatever_the_filters(client, company, filters):
     client.force_login(company.manager)
     if filters.get("supplier") == "first":

@@ -124,6 +124,7 @@ def _queries(client, url, params=None):
     return len(captured)
 
 
+@pytest.mark.usefixtures("every_page_rendered")
 @pytest.mark.parametrize("role", ["manager", "unit_lead"])
 def test_list_queries_do_not_grow_with_ten_thousand_suppliers(client, company, role):
     _many_suppliers(company, 10)

@@ -257,6 +257,7 @@ def test_a_category_page_shows_each_reader_their_own_figure_whoever_came_first(
     assert seen["cpo"] > seen["unit_lead"]
 
 
+@pytest.mark.usefixtures("every_page_rendered")
 def test_the_categories_page_costs_the_same_queries_with_ten_or_three_thousand_lines(
     client, company
 ):
@@ -288,7 +289,8 @@ def test_pages_come_back_gzip_compressed_when_the_browser_takes_it(client, compa
     assert "IT &amp; telecoms" in page
     plain = client.get(url)
     assert not plain.has_header("Content-Encoding")
-    assert len(compressed.content) < len(plain.content) / 3
+    # Beyond the up to 100 random bytes Django pads the gzip header with (against BREACH).
+    assert len(compressed.content) - 100 < len(plain.content) / 3
 
 
 def _cache_backend(**env) -> subprocess.CompletedProcess:
