@@ -24,6 +24,7 @@ from django.db import connection
 from tests.factories import PASSWORD, make_user
 from tests.throwaway_postgres import PG_BIN, free_port, new_primary, new_replica, remove
 from workbench.db_router import STAMP_COOKIE
+from workbench.page_cache import KEPT_HEADER
 from workbench.roles import ADMINISTRATOR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,8 +58,12 @@ class Browser:
         return next((cookie.value for cookie in self.cookies if cookie.name == name), None)
 
     def get(self, path: str) -> str:
+        return self.get_page(path)[0]
+
+    def get_page(self, path: str) -> tuple[str, bool]:
+        """The page, and whether it was the person's kept copy (workbench.page_cache)."""
         with self.opener.open(self.base + path, timeout=20) as response:
-            return response.read().decode()
+            return response.read().decode(), response.headers.get(KEPT_HEADER) == "kept"
 
     def post(self, path: str, fields: dict, files: dict | None = None) -> str:
         fields = {"csrfmiddlewaretoken": self.cookie("csrftoken"), **fields}
@@ -230,3 +235,30 @@ def test_pages_read_the_replica_and_a_person_sees_their_own_write_at_once(
     replica_cluster.stop()
     assert fx_rows(browser.get(RATES)) == {"JPY", "USD", "CHF"}, "read from the primary"
     assert fx_rows(browser.get(RATES)) == {"JPY", "USD", "CHF"}, "and again, without waiting"
+
+
+def units_counted(page: str) -> int:
+    return int(re.search(r'Business units</a></td><td class="num">(\d+)<', page).group(1))
+
+
+def test_a_kept_page_read_from_the_replica_is_kept_while_the_replica_stands_still(server):
+    """On a replica a page is filed under what the replica has replayed: a write on the
+    primary that has not reached it changes nothing the page reads, and once replayed the page
+    is rendered afresh."""
+    browser, primary, replica = server
+    browser.get("/login/")
+    browser.post("/login/", {"username": "replica-admin", "password": PASSWORD})
+    wait_for(lambda: replayed(primary, replica), 10, "the replica to replay the login")
+    assert wait_for(lambda: browser.get_page("/")[1], 10, "the home page to come back kept")
+    units = units_counted(browser.get("/"))
+
+    replica.execute("SELECT pg_wal_replay_pause()")
+    primary.execute("INSERT INTO stakeholders_businessunit (code, name) VALUES ('NEW', 'New')")
+    page, kept = browser.get_page("/")
+    assert kept and units_counted(page) == units, "the replica has not replayed the unit yet"
+
+    replica.execute("SELECT pg_wal_replay_resume()")
+    wait_for(lambda: replayed(primary, replica), 10, "the replica to catch up")
+    page, kept = browser.get_page("/")
+    assert not kept
+    assert units_counted(page) == units + 1
