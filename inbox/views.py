@@ -6,14 +6,17 @@ from inbox import services
 from inbox.forms import PreferencesForm
 from inbox.items import items_for
 from inbox.models import DeliveryPreference
+from workbench.page_cache import kept_for_the_person
 from workbench.permissions import import_job_for_user
 
 
+@kept_for_the_person
 def inbox(request):
     """Everything waiting on the person, with why, since when and where to act."""
     return render(request, "inbox/inbox.html", {"items": items_for(request.user)})
 
 
+@kept_for_the_person
 def count(request):
     """The header's count, fetched by htmx after the page so no page waits for it."""
     return render(request, "inbox/_count.html", {"count": len(items_for(request.user))})

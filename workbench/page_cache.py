@@ -1,5 +1,6 @@
 """A person's most visited pages (home, portfolio, categories, the cube, a plan, suppliers, a
-unit) kept whole, for that person in that browser, until anything in the database changes.
+unit, the inbox and the header's inbox count that every page fetches) kept whole, for that
+person in that browser, until anything in the database changes.
 
 Why whole pages: with every figure and chart already cached (workbench.figures, .charts), what
 is left of a page is putting it together (permissions, queries for the rows it lists, the

@@ -123,6 +123,7 @@ def test_an_emails_link_lands_on_its_page_after_logging_in(client, company, pass
     assert landed.redirect_chain[-1][0] == link and landed.status_code == 200
 
 
+@pytest.mark.usefixtures("every_page_rendered")
 def test_the_inbox_page_costs_the_same_queries_however_many_items(
     client, company, django_assert_max_num_queries
 ):
