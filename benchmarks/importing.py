@@ -36,6 +36,7 @@ from benchmarks.figures import at_least, at_most, peak_rss_mb  # noqa: E402
 # Issue 15's goals for a ten-million-line import.
 PEAK_RSS_MB = 1536
 SHARE_OF_BARE_COPY = 0.2
+RATIO_GOAL_LINES = 10_000_000
 COPY_BLOCK = 1 << 20
 
 
@@ -139,8 +140,15 @@ def main(lines: int):
         f"bare COPY of the same file: {logged:.1f} s into an ordinary table "
         f"({lines / logged:,.0f} rows/s), {temporary:.1f} s into a temporary one"
     )
+    # Issue 15 sets the ratio for ten million lines: on a smaller file PostgreSQL's fixed work
+    # (index builds, the summary) weighs more against the bare COPY, so there it is a figure.
+    goal = (
+        at_least(ratio, SHARE_OF_BARE_COPY)
+        if lines >= RATIO_GOAL_LINES
+        else f"(goal >= {SHARE_OF_BARE_COPY:g} is set at {RATIO_GOAL_LINES:,} lines)"
+    )
     print(
-        f"import / bare COPY throughput ratio: {ratio:.2f} {at_least(ratio, SHARE_OF_BARE_COPY)}; "
+        f"import / bare COPY throughput ratio: {ratio:.2f} {goal}; "
         f"against the temporary table: {temporary / seconds:.2f}"
     )
     print(f"import peak RSS: {rss:,.0f} MB {at_most(rss, PEAK_RSS_MB, ' MB')}")
