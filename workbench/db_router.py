@@ -117,19 +117,39 @@ def replica_answers() -> bool:
     return True
 
 
+# The insert position on a primary, not the write position: with synchronous_commit off a
+# commit record may be inserted (and its changes visible) before it is written.
+LOG_POSITION_SQL = (
+    "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+    "ELSE pg_current_wal_insert_lsn() END)::text"
+)
+
+
+def log_position(alias: str) -> str | None:
+    """Where the database `alias` is in its log now, "0/3000148": on a primary the position
+    its next record goes to, on a replica the position it has replayed to. None where the
+    database cannot say (SQLite, or a failure)."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(LOG_POSITION_SQL)
+            return cursor.fetchone()[0]
+    except DatabaseError:
+        return None
+
+
 def primary_position() -> str:
     """The primary's log position now, after the request's writes: "lsn:0-3000148"; or the
-    time, when the primary does not say."""
-    try:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            # The insert position, not the write position: with synchronous_commit off the
-            # request's commit record may not be written yet, and a replica that had replayed
-            # up to the write position would still lack it.
-            cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
-            # "0/3000148" as "0-3000148": a slash would make the cookie a quoted one.
-            return f"lsn:{cursor.fetchone()[0].replace('/', '-')}"
-    except DatabaseError:
+    time, when the primary does not say. The insert position: with synchronous_commit off the
+    request's commit record may not be written yet, and a replica that had replayed up to the
+    write position would still lack it."""
+    position = log_position(DEFAULT_DB_ALIAS)
+    if position is None:
         return f"time:{time.time():.0f}"
+    # "0/3000148" as "0-3000148": a slash would make the cookie a quoted one.
+    return f"lsn:{position.replace('/', '-')}"
 
 
 def replica_has_replayed(stamp: str) -> bool:

@@ -36,10 +36,11 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connections, router
+from django.db import router
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from workbench.db_router import log_position
 from workbench.models import DataVersion
 
 # Pages larger than this are rendered each time (a cube of many rows): memory is better spent
@@ -48,24 +49,6 @@ LARGEST_KEPT_BYTES = 400 * 1024
 # Kept at most this long unread; a new log position or minute makes a page unreachable anyway.
 PAGE_SECONDS = 120
 KEPT_HEADER = "X-Workbench-Page"
-
-POSITION_SQL = (
-    "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
-    "ELSE pg_current_wal_insert_lsn() END)::text"
-)
-
-
-def database_position(alias: str) -> str | None:
-    """Where the database `alias` is in its log now; None where it cannot say (SQLite)."""
-    connection = connections[alias]
-    if connection.vendor != "postgresql":
-        return None
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(POSITION_SQL)
-            return cursor.fetchone()[0]
-    except DatabaseError:
-        return None
 
 
 def _messages_waiting(request) -> bool:
@@ -120,7 +103,7 @@ def kept_for_the_person(view):
         ):
             return view(request, *args, **kwargs)
         alias = router.db_for_read(DataVersion)
-        position = database_position(alias)
+        position = log_position(alias)
         if position is None:
             return view(request, *args, **kwargs)
         pages = caches["pages"]
@@ -135,7 +118,7 @@ def kept_for_the_person(view):
         if (
             _keepable(response)
             and not _messages_waiting(request)
-            and database_position(alias) == position
+            and log_position(alias) == position
         ):
             pages.set(key, response, PAGE_SECONDS)
         return response

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from audit.models import SecurityEvent
 from workbench import page_cache
-from workbench.page_cache import KEPT_HEADER, database_position
+from workbench.db_router import log_position
+from workbench.page_cache import KEPT_HEADER
 
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
 postgresql_only = pytest.mark.skipif(
@@ -154,9 +155,9 @@ def test_what_htmx_asks_for_is_kept_apart_from_the_whole_page(company_with_spend
 
 @postgresql_only
 def test_the_log_position_moves_with_every_write(company):
-    before = database_position(DEFAULT_DB_ALIAS)
+    before = log_position(DEFAULT_DB_ALIAS)
     get_user_model().objects.filter(pk=company.cpo.pk).update(first_name="Moved")
-    assert database_position(DEFAULT_DB_ALIAS) != before
+    assert log_position(DEFAULT_DB_ALIAS) != before
 
 
 @postgresql_only
@@ -170,6 +171,6 @@ def test_turned_off_every_page_is_rendered(company_with_spend, settings):
 @pytest.mark.skipif(ON_POSTGRESQL, reason="the SQLite half of the suite")
 def test_on_sqlite_every_page_is_rendered(company_with_spend):
     client = browser(company_with_spend.manager)
-    assert database_position(DEFAULT_DB_ALIAS) is None
+    assert log_position(DEFAULT_DB_ALIAS) is None
     for _ in range(3):
         assert not kept(client.get(CATEGORIES))
